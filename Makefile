@@ -1,0 +1,36 @@
+# make demo: set up, ingest the bundled sample reports, build the warehouse, print a summary.
+# make test: every test (unit, sample corpus, end to end).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+RAW ?= samples/raw
+STAGING ?= staging
+export DO_NOT_TRACK := 1
+export DBT_PROFILES_DIR := $(CURDIR)
+export GIA_STAGING_DIR := $(abspath $(STAGING))
+
+.PHONY: demo test ingest build summary clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+ingest: $(VENV)/.installed
+	$(PY) -m ingest $(RAW) --out $(STAGING)
+
+build: ingest
+	$(DBT) build --quiet
+
+summary: $(VENV)/.installed
+	$(PY) -m ingest.summary
+
+demo: build summary
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(STAGING) warehouse target logs

@@ -1,0 +1,332 @@
+"""Stage 4, align: find tables 二, 三, 四 among the records by their content and align them to
+the official form's rows, by the form's row order and fuzzy label matching.
+
+A cell the report does not determine is None, with a warning saying why; nothing is guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cells import BLANK, Token
+from .digits import identity_instances, resolve_runs
+from .form import Form
+from .records import Record, bigrams, label_key, similarity
+
+MATCH_MIN = 0.5  # weakest label similarity accepted as a match
+VALUES_BONUS = 0.5  # a record that carries values is the likelier row
+TABLE_WINDOW = 90  # records a table may span
+_INNER_MARKER = re.compile(r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)")
+
+
+@dataclass
+class Cell:
+    value: float | None
+    raw: str | None
+    line: int | None
+
+
+@dataclass
+class TableResult:
+    found: bool = False
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cells
+    warnings: list[str] = field(default_factory=list)
+    score: float = 0.0  # complete cells plus label similarity, to compare layouts
+
+    def complete(self) -> bool:
+        return self.found and all(c.value is not None for cells in self.cells.values() for c in cells)
+
+
+def record_keys(rec: Record) -> list[frozenset[str]]:
+    keys = [bigrams(label_key(s)) for s in rec.label_suffixes()]
+    label = rec.label
+    inner = list(_INNER_MARKER.finditer(label))
+    if inner:  # e.g. 三、本年度办理结果(一)予以公开 in one cell: the row is the part after the last marker
+        keys.append(bigrams(label_key(label[inner[-1].end():])))
+    return [k for k in keys if k]
+
+
+def _best_sim(row_key: frozenset[str], keys: list[frozenset[str]]) -> float:
+    return max((similarity(row_key, k) for k in keys), default=0.0)
+
+
+def align(records: list[Record], row_keys: list[frozenset[str]], rec_keys: list[list[frozenset[str]]]) -> list[tuple[int | None, float]]:
+    """Order-preserving best alignment of form rows to records: (record index | None, similarity) per row."""
+    m, k = len(row_keys), len(records)
+    score = [[0.0] * k for _ in range(m)]
+    for i, rk in enumerate(row_keys):
+        for j in range(k):
+            s = _best_sim(rk, rec_keys[j])
+            score[i][j] = s
+    dp = [[0.0] * (k + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        row, prev, s_row = dp[i], dp[i - 1], score[i - 1]
+        for j in range(1, k + 1):
+            best = max(prev[j], row[j - 1])
+            s = s_row[j - 1]
+            if s >= MATCH_MIN:
+                best = max(best, prev[j - 1] + s + (VALUES_BONUS if records[j - 1].values else 0.0))
+            row[j] = best
+    out: list[tuple[int | None, float]] = [(None, 0.0)] * m
+    i, j = m, k
+    while i > 0 and j > 0:
+        s = score[i - 1][j - 1]
+        if s >= MATCH_MIN and dp[i][j] == dp[i - 1][j - 1] + s + (VALUES_BONUS if records[j - 1].values else 0.0):
+            out[i - 1] = (j - 1, s)
+            i, j = i - 1, j - 1
+        elif dp[i][j] == dp[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return out
+
+
+def _cell(tok: Token | None) -> Cell:
+    if tok is None:
+        return Cell(None, None, None)
+    return Cell(tok.value, tok.raw, tok.line)
+
+
+def row_cells(code: str, values: list[Token], n: int, warnings: list[str]) -> list[Cell] | None:
+    """The n cells a record's values give, or None when they do not determine them (warned)."""
+    if len(values) == n:
+        for i, t in enumerate(values):
+            if t.kind == BLANK:
+                warnings.append(f"cell_blank:{code}:{i + 1}")
+        return [_cell(t) for t in values]
+    printed = [t for t in values if t.kind != BLANK]
+    if len(printed) == n:  # blank cells padding the row
+        return [_cell(t) for t in printed]
+    if not values:
+        warnings.append(f"row_no_values:{code}")
+    elif len(printed) < n:
+        warnings.append(f"row_incomplete:{code}:{len(printed)}/{n}")
+    else:
+        warnings.append(f"row_overfull:{code}:{len(printed)}/{n}")
+    return None
+
+
+def spread_blocks(codes: list[str], matches: list[int | None], records: list[Record], n: int) -> dict[str, list[Token]]:
+    """Labels printed apart from their numbers: k label-only rows followed by one block of k·n values.
+
+    The block is read row by row when each value sits in a cell of its own, column by column
+    when it comes as n cells of k values (a converter stacking a column's values in one cell).
+    """
+    out: dict[str, list[Token]] = {}
+    i = 0
+    while i < len(codes):
+        if matches[i] is None or records[matches[i]].values:
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(codes) and matches[run[-1] + 1] is not None and not records[matches[run[-1] + 1]].values \
+                and matches[run[-1] + 1] == matches[run[-1]] + 1:
+            run.append(run[-1] + 1)
+        nxt = matches[run[-1]] + 1
+        block_row = run[-1] + 1
+        if nxt < len(records):
+            block = records[nxt]
+            owners = list(run)
+            if block_row < len(codes) and matches[block_row] == nxt:
+                owners.append(block_row)
+            elif any(m == nxt for m in matches):
+                i = run[-1] + 1
+                continue
+            k = len(owners)
+            vals = block.values
+            if k > 1 and len(vals) == k * n:
+                cells_used = {t.cell for t in vals}
+                if len(cells_used) == len(vals):
+                    rows = [vals[r * n:(r + 1) * n] for r in range(k)]
+                elif len(cells_used) == n and all(sum(1 for t in vals if t.cell == c) == k for c in cells_used):
+                    rows = [vals[r::k] for r in range(k)]
+                else:
+                    rows = []
+                for r, owner in enumerate(owners if rows else []):
+                    out[codes[owner]] = rows[r]
+        i = run[-1] + 1
+    return out
+
+
+def fill_gaps_by_position(matches: list[int | None], records: list[Record], lo: int, hi: int) -> list[int | None]:
+    """Rows left unmatched between two matched neighbours take the unmatched value records between
+    them, in order, when their numbers agree (damaged labels the fuzzy match missed)."""
+    out = list(matches)
+    taken = {m for m in matches if m is not None}
+    i = 0
+    while i < len(out):
+        if out[i] is not None:
+            i += 1
+            continue
+        start = i
+        while i < len(out) and out[i] is None:
+            i += 1
+        prev_rec = out[start - 1] if start > 0 else lo - 1
+        next_rec = out[i] if i < len(out) else hi
+        if prev_rec is None or next_rec is None:
+            continue
+        free = [j for j in range(prev_rec + 1, next_rec) if j not in taken and records[j].values
+                and not records[j].is_narrative]
+        if len(free) == i - start and start > 0 and i < len(out):
+            for r, j in zip(range(start, i), free):
+                out[r] = j
+    return out
+
+
+# --- the tables ---------------------------------------------------------------------------------
+
+
+def _keys_of(form_labels: list[str]) -> list[frozenset[str]]:
+    return [bigrams(label_key(s)) for s in form_labels]
+
+
+def find_applications_start(records: list[Record], rec_keys, form: Form) -> int | None:
+    rows = form.table_rows("applications", "2021")
+    first_keys = _keys_of([r.match_zh for r in rows[:3]])
+    all_keys = _keys_of([r.match_zh for r in rows])
+    for j in range(len(records)):
+        if records[j].is_narrative or _best_sim(first_keys[0], rec_keys[j]) < 0.6 and \
+                max(_best_sim(k, rec_keys[j]) for k in first_keys[1:]) < 0.8:
+            continue
+        ahead = sum(1 for jj in range(j + 1, min(len(records), j + 40))
+                    if max(_best_sim(k, rec_keys[jj]) for k in all_keys) >= 0.8)
+        if ahead >= 5:
+            return j
+    return None
+
+
+def window_end(records: list[Record], start: int, stop: int | None = None) -> int:
+    end = min(len(records), start + TABLE_WINDOW, stop if stop is not None else len(records))
+    for j in range(start + 1, end):
+        if records[j].is_narrative:
+            return j
+    return end
+
+
+def parse_applications(records, rec_keys, form: Form, layout: str, start: int | None) -> tuple[TableResult, int]:
+    res = TableResult()
+    rows = form.table_rows("applications", layout)
+    codes = [r.code for r in rows]
+    applicants = form.applicants
+    n = len(applicants)
+    if start is None:
+        res.warnings.append("table_missing:applications")
+        res.cells = {c: [Cell(None, None, None) for _ in range(n)] for c in codes}
+        return res, 0
+    end = window_end(records, start)
+    window = records[start:end]
+    wkeys = rec_keys[start:end]
+    matches = align(window, _keys_of([r.match_zh for r in rows]), wkeys)
+    idx = [m for m, _ in matches]
+    idx = fill_gaps_by_position(idx, window, 0, len(window))
+    spread = spread_blocks(codes, idx, window, n)
+    res.found = True
+    grid: dict[tuple[str, str], int | None] = {}
+    runs: dict[str, str] = {}
+    for (m, sim), code, j in zip(matches, codes, idx):
+        res.score += sim
+        if j is None:
+            res.warnings.append(f"row_missing:{code}")
+            res.cells[code] = [Cell(None, None, None) for _ in range(n)]
+            continue
+        values = spread.get(code, window[j].values)
+        if len(values) == 1 and values[0].is_digit_run and len(values[0].raw) >= n:
+            runs[code] = values[0].raw
+            res.cells[code] = [Cell(None, values[0].raw, values[0].line) for _ in range(n)]
+            continue
+        cells = row_cells(code, values, n, res.warnings)
+        if cells is None:
+            res.cells[code] = [Cell(None, None, None) for _ in range(n)]
+            continue
+        for c in cells:
+            if c.value is not None and c.value != int(c.value):
+                res.warnings.append(f"cell_not_integer:{code}:{c.raw}")
+                c.value = None
+        res.cells[code] = cells
+    for code, cells in res.cells.items():
+        for col, c in zip(applicants, cells):
+            grid[(code, col)] = int(c.value) if c.value is not None else None
+    if runs:
+        instances = identity_instances(form, "applications", layout, codes, applicants)
+        decoded, failed = resolve_runs(grid, runs, applicants, instances)
+        for code, cut in decoded.items():
+            line = res.cells[code][0].line
+            res.cells[code] = [Cell(float(v), str(v), line) for v in cut]
+            res.warnings.append(f"digits_decoded:{code}:{runs[code]}")
+        for code, why in failed.items():
+            res.warnings.append(f"digits_{why.split(':')[0]}:{code}:{runs[code]}")
+            res.cells[code] = [Cell(None, runs[code], res.cells[code][0].line) for _ in range(n)]
+    res.score += sum(1 for cells in res.cells.values() for c in cells if c.value is not None)
+    last = max((j for j in idx if j is not None), default=0)
+    return res, start + last + 1
+
+
+def parse_reviews(records: list[Record], form: Form, layout: str, start: int) -> TableResult:
+    res = TableResult()
+    codes = form.review_cells
+    n = len(codes)
+    for j in range(start, len(records)):
+        rec = records[j]
+        label = rec.label
+        if rec.values and "复议" in label and "诉讼" in label and ("维持" in label or "纠正" in label) \
+                and not rec.is_narrative:
+            break
+    else:
+        res.warnings.append("table_missing:reviews")
+        res.cells = {c: [Cell(None, None, None)] for c in codes}
+        return res
+    res.found = True
+    values = rec.values
+    if len(values) == 1 and values[0].is_digit_run and len(values[0].raw) >= n:
+        instances = [tuple((coef, ("reviews", cell[0])) for coef, cell in eq)
+                     for eq in identity_instances(form, "reviews", layout, [], [])]
+        decoded, failed = resolve_runs({}, {"reviews": values[0].raw}, codes, instances)
+        if decoded:
+            res.warnings.append(f"digits_decoded:reviews:{values[0].raw}")
+            cells = [Cell(float(v), str(v), values[0].line) for v in decoded["reviews"]]
+        else:
+            res.warnings.append(f"digits_{failed['reviews'].split(':')[0]}:reviews:{values[0].raw}")
+            cells = None
+    else:
+        cells = row_cells("reviews", values, n, res.warnings)
+    cells = cells or [Cell(None, None, None) for _ in range(n)]
+    for c in cells:
+        if c.value is not None and c.value != int(c.value):
+            res.warnings.append(f"cell_not_integer:reviews:{c.raw}")
+            c.value = None
+    res.cells = {code: [c] for code, c in zip(codes, cells)}
+    res.score = sum(1 for c in cells if c.value is not None)
+    return res
+
+
+def find_proactive_start(records: list[Record]) -> int | None:
+    for j, rec in enumerate(records):
+        if "第二十条" in rec.label and not rec.is_narrative:
+            return j
+    return None
+
+
+def parse_proactive(records, rec_keys, form: Form, layout: str, start: int | None, stop: int | None) -> TableResult:
+    res = TableResult()
+    items = form.proactive_items(layout)
+    if start is None:
+        res.warnings.append("table_missing:proactive")
+        res.cells = {code: [Cell(None, None, None)] for _, _, codes in items for code in codes}
+        return res
+    end = window_end(records, start, stop if stop is not None and stop > start else None)
+    window, wkeys = records[start:end], rec_keys[start:end]
+    matches = align(window, _keys_of([label for _, label, _ in items]), wkeys)
+    res.found = True
+    for (j, sim), (item, _, codes) in zip(matches, items):
+        res.score += sim
+        n = len(codes)
+        cells = None
+        if j is None:
+            res.warnings.append(f"row_missing:{item}")
+        else:
+            cells = row_cells(item, window[j].values, n, res.warnings)
+        cells = cells or [Cell(None, None, None) for _ in range(n)]
+        for code, c in zip(codes, cells):
+            res.cells[code] = [c]
+            res.score += c.value is not None
+    return res

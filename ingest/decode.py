@@ -1,0 +1,255 @@
+"""Stage 1, decode: raw bytes → normalised text and lines of table cells.
+
+Encodings are detected (BOM, UTF-8, GB18030/GBK, UTF-16); full-width characters are folded
+by NFKC; HTML is reduced to lines whose cells are the ``<td>``s of a row, with an explicitly
+blank cell kept as ``None`` (a web page's blank cell has a known position, a text page's does not).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+Cells = list  # list[str | None]: one line of cells; None is an explicitly blank HTML cell
+
+
+class Unreadable(Exception):
+    """The file's bytes are not a text document; ``reason`` is a warning code."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Decoded:
+    text: str  # the whole document as normalised plain text
+    lines: list[Cells] = field(default_factory=list)
+    line_numbers: list[int] = field(default_factory=list)  # 1-based source line of each entry in ``lines``
+    encoding: str = "utf-8"
+    source_format: str = "text"
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_META_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
+def _decode_bytes(raw: bytes) -> tuple[str, str]:
+    if not raw.strip():
+        raise Unreadable("empty")
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError:
+                raise Unreadable(f"undecodable:{enc}") from None
+    head = raw[:4096]
+    if head.count(b"\x00") > len(head) // 4:
+        # UTF-16 without BOM: ASCII and most CJK leave one zero byte in every pair
+        enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            raise Unreadable("binary") from None
+    if b"\x00" in head:
+        raise Unreadable("binary")
+    candidates = ["utf-8", "gb18030"]
+    declared = _META_CHARSET.search(raw[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        if name in ("gbk", "gb2312", "gb18030", "x-gbk"):
+            candidates = ["gb18030", "utf-8"]
+    for enc in candidates:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise Unreadable("undecodable")
+
+
+def normalise(text: str) -> str:
+    """Fold full-width digits/punctuation and compatibility forms; unify line ends."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2212", "-")
+
+
+def decode(raw: bytes, suffix: str = "") -> Decoded:
+    text, encoding = _decode_bytes(raw)
+    if len(_CONTROL.findall(text[:20000])) > max(8, len(text[:20000]) // 100):
+        raise Unreadable("binary")
+    text = normalise(text)
+    is_html = suffix.lower() in (".html", ".htm") or len(_HTML_SNIFF.findall(text[:50000])) >= 3
+    if is_html:
+        doc = html_to_lines(text)
+        doc.encoding = encoding
+        return doc
+    lines, numbers = [], []
+    for i, line in enumerate(text.split("\n"), start=1):
+        cells = split_text_line(line)
+        if cells:
+            lines.append(cells)
+            numbers.append(i)
+    return Decoded(text=text, lines=lines, line_numbers=numbers, encoding=encoding, source_format="text")
+
+
+_MD_RULE = re.compile(r"^:?-{2,}:?$")
+
+
+def split_text_line(line: str) -> Cells:
+    """A text line → its cells. Pipes and tabs separate cells; empty pipe cells are merged-cell gaps."""
+    line = line.strip()
+    if not line:
+        return []
+    if "|" in line:
+        parts = line.split("|")
+    elif "\t" in line:
+        parts = line.split("\t")
+    else:
+        parts = [line]
+    cells = []
+    for p in parts:
+        p = p.strip()
+        if p and not _MD_RULE.match(p):
+            cells.append(p)
+    return cells
+
+
+_BLOCK_TAGS = frozenset(
+    "p div br h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title hr dt dd".split()
+)
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
+
+
+class _Table:
+    """One open ``<table>``: its current row and cell."""
+
+    __slots__ = ("row", "row_line", "cell")
+
+    def __init__(self) -> None:
+        self.row: list[str] | None = None
+        self.row_line = 0
+        self.cell: list[str] | None = None
+
+
+class _TableText(HTMLParser):
+    """Collects text lines; each ``<tr>`` becomes one line of cells (nested tables: innermost rows)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[Cells] = []
+        self.numbers: list[int] = []
+        self.plain: list[str] = []
+        self._text: list[str] = []  # text outside any cell
+        self._tables: list[_Table] = []
+        self._skip = 0
+
+    def _flush_text(self) -> None:
+        s = " ".join("".join(self._text).split())
+        self._text = []
+        if s:
+            self._add([s], self.getpos()[0], s)
+
+    def _add(self, cells: Cells, line: int, plain: str) -> None:
+        self.lines.append(cells)
+        self.numbers.append(line)
+        self.plain.append(plain)
+
+    def _close_cell(self, t: _Table) -> None:
+        if t.cell is not None:
+            if t.row is None:
+                t.row, t.row_line = [], self.getpos()[0]
+            t.row.append(" ".join("".join(t.cell).split()))
+            t.cell = None
+
+    def _close_row(self, t: _Table) -> None:
+        self._close_cell(t)
+        texts, t.row = t.row or [], None
+        if not any(texts):
+            return
+        has_number = any(s[:1].isdigit() or (s[:1] in "+-" and s[1:2].isdigit()) for s in texts)
+        if has_number:  # blank cells only matter as positions among a row's values
+            first = next(i for i, s in enumerate(texts) if s)
+            cells: Cells = [s or None for s in texts[first:]]
+            while cells[-1] is None:
+                cells.pop()
+        else:
+            cells = [s for s in texts if s]
+        self._add(cells, t.row_line, " | ".join(s for s in texts if s))
+
+    def _break(self) -> None:
+        t = self._tables[-1] if self._tables else None
+        if t is not None and t.cell is not None:
+            t.cell.append(" ")
+        elif t is None:
+            self._flush_text()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+            return
+        t = self._tables[-1] if self._tables else None
+        if tag == "table":
+            if t is None:
+                self._flush_text()
+            else:  # a table nested in a cell: what the outer row held so far is its own line
+                self._close_row(t)
+            self._tables.append(_Table())
+        elif t is None:
+            if tag in _BLOCK_TAGS:
+                self._flush_text()
+        elif tag == "tr":
+            self._close_row(t)
+            t.row, t.row_line = [], self.getpos()[0]
+        elif tag in ("td", "th"):
+            self._close_cell(t)
+            t.cell = []
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+            return
+        t = self._tables[-1] if self._tables else None
+        if t is None:
+            if tag in _BLOCK_TAGS:
+                self._flush_text()
+        elif tag in ("td", "th"):
+            self._close_cell(t)
+        elif tag == "tr":
+            self._close_row(t)
+        elif tag == "table":
+            self._close_row(t)
+            self._tables.pop()
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        t = self._tables[-1] if self._tables else None
+        if t is None:
+            self._text.append(data)
+        elif t.cell is not None:
+            t.cell.append(data)
+        elif data.strip():  # stray text between cells: keep it as a cell of its own
+            t.cell = [data]
+            self._close_cell(t)
+
+    def close(self) -> None:
+        super().close()
+        while self._tables:
+            self._close_row(self._tables.pop())
+        self._flush_text()
+
+
+def html_to_lines(text: str) -> Decoded:
+    parser = _TableText()
+    parser.feed(text)
+    parser.close()
+    plain = normalise("\n".join(parser.plain))  # entities may decode to full-width forms
+    lines = [[normalise(c) if c is not None else None for c in cells] for cells in parser.lines]
+    return Decoded(text=plain, lines=lines, line_numbers=parser.numbers, source_format="html")

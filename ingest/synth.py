@@ -1,0 +1,299 @@
+"""Synthetic reports with known answers, rendered in the shapes real reports come in.
+
+The numbers satisfy the form's identities; the labels come from the seed, so a rendered report
+reads like the official form. Used by the tests; see ``render`` for the shapes.
+"""
+from __future__ import annotations
+
+import html
+import random
+import re
+from dataclasses import dataclass, field
+
+from .form import Form, load_form
+
+SHAPES = ("pipe", "cell_per_line", "cell_per_line_pipe", "html", "markdown", "run_together")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@dataclass
+class Truth:
+    layout: str
+    report_year: int
+    agency: str
+    applications: dict[str, list[int | None]]  # row code → 7 cells
+    reviews: list[int | None]  # 15 cells
+    proactive: dict[str, float | None]
+    info_fee_yuan: float | None = 0.0
+    published_at: str | None = None
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    values_from: int  # index of the first value cell
+    code: str | None = None  # applications row code, for damage bookkeeping
+    header: bool = False
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # cell index → (rowspan, colspan)
+
+
+def random_truth(rng: random.Random, layout: str | None = None, form: Form | None = None) -> Truth:
+    form = form or load_form()
+    layout = layout or rng.choice(("2019", "2021"))
+    year = rng.choice((2019, 2020)) if layout == "2019" else rng.randint(2021, 2024)
+    rows = form.application_rows(layout)
+    cols = form.applicants[:-1]
+    outcome_rows = [r.code for r in form.table_rows("applications", layout)
+                    if r.group_code in ("outcome", "denied", "unavailable", "not_processed", "other")]
+    busy = rng.random()
+    apps: dict[str, list[int]] = {r: [0] * len(cols) for r in rows}
+    for ci in range(len(cols)):
+        scale = 0 if (ci > 0 and rng.random() < 0.6) else (3 if busy < 0.5 else 60)
+        for r in outcome_rows:
+            apps[r][ci] = rng.randint(0, scale) if rng.random() < 0.5 else 0
+        done = sum(apps[r][ci] for r in outcome_rows)
+        apps["total_processed"][ci] = done
+        apps["carried_forward"][ci] = rng.randint(0, max(1, scale // 10)) if scale else 0
+        apps["carried_over"][ci] = rng.randint(0, done + apps["carried_forward"][ci]) if rng.random() < 0.3 else 0
+        apps["new_received"][ci] = done + apps["carried_forward"][ci] - apps["carried_over"][ci]
+    full = {r: v + [sum(v)] for r, v in apps.items()}
+    reviews: list[int] = []
+    for _ in range(3):
+        parts = [rng.randint(0, 3) if rng.random() < 0.3 else 0 for _ in range(4)]
+        reviews += parts + [sum(parts)]
+    proactive: dict[str, float] = {}
+    for item, _, codes in form.proactive_items(layout):
+        for code in codes:
+            if code.endswith(".change"):
+                proactive[code] = float(rng.randint(-20, 40))
+            elif code.endswith(("amount_10k_yuan", ".amount")):
+                proactive[code] = round(rng.uniform(0, 20000), rng.choice((0, 2, 4)))
+            else:
+                proactive[code] = float(rng.randint(0, 3000) if rng.random() < 0.7 else 0)
+    agency = rng.choice(("泸州市纳溪区", "烟台市芝罘区发展和改革局", "湖山乡人民政府", "株洲市芦淞区人民政府", "厦门市海沧区人民政府"))
+    fee = rng.choice((0.0, 0.0, 380.0, 1200.0, None))
+    return Truth(layout, year, agency, full, reviews, proactive, fee, f"{year + 1}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}")
+
+
+def _split_label(label_zh: str) -> tuple[str | None, str]:
+    """(group header, row label) from a seed label such as ``(三)不予公开 1.属于国家秘密``."""
+    parts = label_zh.split(" ")
+    if len(parts) >= 2 and parts[1][:1].isdigit():
+        return parts[0], parts[1]
+    return None, parts[0]
+
+
+def _fmt(v: float | int | None, signed: bool = False) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v)
+    return f"+{s}" if signed and isinstance(v, int) and v > 0 else s
+
+
+def proactive_rows(truth: Truth, form: Form) -> list[Row]:
+    rows: list[Row] = []
+    block = None
+    for item, label, codes in form.proactive_items(truth.layout):
+        seed = {r.code: r for r in form.table_rows("proactive", truth.layout)}
+        head = seed[codes[0]].label_zh.split(" ")[0]
+        if head != block:
+            block = head
+            rows.append(Row([head], 1, header=True, spans={0: (1, 4)}))
+            columns = []
+            for code in codes:
+                col = seed[code].label_zh.split(" ")[2]
+                m = re.search(r"\(2019: (.+)\)", seed[code].label_zh)
+                columns.append(m.group(1) if m and truth.layout == "2019" else col)
+            rows.append(Row(["信息内容", *columns], 1, header=True))
+        rows.append(Row([label, *(_fmt(truth.proactive[c], c.endswith(".change")) for c in codes)], 1))
+    return rows
+
+
+def application_rows(truth: Truth, form: Form) -> list[Row]:
+    applicants = [r.match_zh for r in form.table_rows("applicant")]
+    rows = [
+        Row(["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"], 1, header=True, spans={0: (3, 3)}),
+        Row(["申请人情况"], 1, header=True, spans={0: (1, 7)}),
+        Row(["自然人", "法人或其他组织", "总计"], 3, header=True, spans={0: (2, 1), 1: (1, 5), 2: (2, 1)}),
+        Row(applicants[1:-1], 5, header=True),
+    ]
+    last_group = None
+    for r in form.table_rows("applications", truth.layout):
+        group, label = _split_label(r.label_zh)
+        label = re.sub(r"\s*\(2019 layout.*$", "", label)
+        lead = []
+        if r.group_code in ("outcome", "denied", "unavailable", "not_processed", "other") and last_group is None:
+            lead.append("三、本年度办理结果")
+            last_group = "result"
+        if group and group != last_group:
+            lead.append(group)
+            last_group = group
+        vals = [_fmt(v) for v in truth.applications[r.code]]
+        rows.append(Row([*lead, label, *vals], len(lead) + 1, code=r.code))
+    return rows
+
+
+def review_rows(truth: Truth) -> list[Row]:
+    res = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    return [
+        Row(["行政复议", "行政诉讼"], 2, header=True, spans={0: (2, 5), 1: (1, 10)}),
+        Row([*res, "未经复议直接起诉", "复议后起诉"], 7, header=True, spans={5: (1, 5), 6: (1, 5)}),
+        Row(res * 2, 10, header=True),
+        Row([_fmt(v) for v in truth.reviews], 0),
+    ]
+
+
+NARRATIVE = [
+    "本年度,我单位认真贯彻落实《中华人民共和国政府信息公开条例》,坚持以公开为常态、不公开为例外。",
+    "全年累计主动公开政府信息 {n} 条,办理政府信息公开申请若干件,政务公开质量稳步提升。",
+    "下一步,我们将进一步加强政策解读,拓展公开渠道,不断提升政务公开工作水平。",
+]
+
+
+def _fee_sentence(truth: Truth) -> str:
+    if truth.info_fee_yuan is None:
+        return "无。"
+    if truth.info_fee_yuan == 0:
+        return "本年度未收取信息处理费。"
+    return f"本年度共收取信息处理费{_fmt(truth.info_fee_yuan)}元。"
+
+
+def _sections(truth: Truth, rng: random.Random) -> tuple[str, list[str]]:
+    ref = "国办公开办函〔2019〕60号" if truth.layout == "2019" else "国办公开办函〔2021〕30号"
+    title = f"{truth.agency}{truth.report_year}年政府信息公开工作年度报告"
+    intro = [title, f"发布时间:{truth.published_at}",
+             f"本报告根据《中华人民共和国政府信息公开条例》和{ref}要求编制。"
+             f"本报告所列数据的统计期限自{truth.report_year}年1月1日至{truth.report_year}年12月31日止。",
+             "一、总体情况", NARRATIVE[0], NARRATIVE[1].format(n=rng.randint(10, 9000))]
+    return title, intro
+
+
+def render(truth: Truth, shape: str, seed: int = 0, *, damage: bool = False, appendix: bool = False,
+           drop_cells: int = 0, form: Form | None = None) -> tuple[bytes, str, Truth]:
+    """Render a report; returns (bytes, file suffix, the truth as the report determines it).
+
+    ``damage`` garbles some labels and splits headers; ``drop_cells`` removes that many cells from
+    random rows of table 三 (their rows become undeterminable: null in the returned truth);
+    ``appendix`` puts the tables after the narrative, numbered on their own.
+    """
+    form = form or load_form()
+    rng = random.Random(seed)
+    truth = Truth(**{**truth.__dict__, "applications": {k: list(v) for k, v in truth.applications.items()}})
+    pro, app, rev = proactive_rows(truth, form), application_rows(truth, form), review_rows(truth)
+    if damage:
+        _damage_labels(app + pro, rng)
+    for _ in range(drop_cells):
+        victims = [r for r in app if r.code and truth.applications[r.code][0] is not None]
+        if not victims:
+            break
+        row = rng.choice(victims)
+        del row.cells[rng.randrange(row.values_from, len(row.cells))]
+        truth.applications[row.code] = [None] * 7
+    _, intro = _sections(truth, rng)
+    tables = [("二、主动公开政府信息情况", pro), ("三、收到和处理政府信息公开申请情况", app),
+              ("四、政府信息公开行政复议、行政诉讼情况", rev)]
+    closing = ["五、存在的主要问题及改进情况", NARRATIVE[2], "六、其他需要报告的事项", _fee_sentence(truth)]
+    if appendix:
+        tables = [(re.sub(r"^[二三四]", n, h), rows) for n, (h, rows) in zip("一二三", tables)]
+        blocks = [("text", intro + closing + ["附件:政府信息公开情况统计表"])] + [("table", t) for t in tables]
+    else:
+        blocks = [("text", intro)] + [("table", t) for t in tables] + [("text", closing)]
+    if shape == "run_together":
+        for _, _, codes in form.proactive_items(truth.layout):
+            if len(codes) > 1:
+                truth.proactive.update({c: None for c in codes})
+    if shape == "html":
+        return _render_html(blocks, rng).encode("utf-8"), ".html", truth
+    lines: list[str] = []
+    for kind, content in blocks:
+        if kind == "text":
+            lines.extend(content)
+        else:
+            heading, rows = content
+            lines.append(heading)
+            lines.extend(_render_text_table(rows, shape, rng))
+    suffix = ".md" if shape == "markdown" else ".txt"
+    return "\n".join(lines).encode("utf-8"), suffix, truth
+
+
+def _damage_labels(rows: list[Row], rng: random.Random) -> None:
+    for row in rows:
+        if row.header or rng.random() > 0.3:
+            continue
+        i = row.values_from - 1
+        label = row.cells[i]
+        m = re.match(r"^(\d+\.|\([一二三四五六七]\))(.)(.+)$", label)
+        if m and len(m.group(3)) >= 4:
+            row.cells[i] = m.group(1) + m.group(3)  # 7.属于行政执法案卷 → 7.于行政执法案卷
+    for row in rows:
+        for i, c in enumerate(row.cells[: row.values_from]):
+            if c.startswith("三、本年度办理结果"):
+                row.cells[i] = "、本年度办理结果"
+            elif c.startswith("(三)不予公开"):
+                row.cells[i] = "() 不予公开"
+
+
+def _render_text_table(rows: list[Row], shape: str, rng: random.Random) -> list[str]:
+    out: list[str] = []
+    if shape == "markdown":
+        width = max(len(r.cells) for r in rows)
+        for k, row in enumerate(rows):
+            cells = row.cells + [""] * (width - len(row.cells))
+            out.append("| " + " | ".join(cells) + " |")
+            if k == 0:
+                out.append("|" + "---|" * width)
+            if k == len(rows) // 2 and len(rows) > 10:  # a page break inside the table
+                out += ["", f"— {rng.randint(2, 9)} —", ""]
+                out.append("| " + " | ".join(rows[0].cells + [""] * (width - len(rows[0].cells))) + " |")
+                out.append("|" + "---|" * width)
+        return out
+    for row in rows:
+        cells = list(row.cells)
+        if shape == "run_together" and not row.header and row.values_from < len(cells):
+            keep = max(0, row.values_from - 1)
+            cells = cells[:keep] + ["".join(cells[keep:])]
+        if shape in ("pipe", "run_together"):
+            line = " | ".join(cells) + " |" + "|" * rng.randint(0, 3)
+            if shape == "pipe" and len(cells) > 4 and rng.random() < 0.15:  # the last value wraps
+                head, last = line.rsplit(" | ", 1)
+                out += [head + " |", last]
+            else:
+                out.append(line)
+        else:
+            for c in cells:
+                if row.header and len(c) == 4 and rng.random() < 0.5:
+                    c = c[:2] + "\n" + c[2:]  # 商业\n企业
+                out.append(c + (" |" if shape == "cell_per_line_pipe" else ""))
+                if rng.random() < 0.3:
+                    out.append("")
+    return out
+
+
+def _render_html(blocks: list, rng: random.Random) -> str:
+    parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>年度报告</title>",
+             "<style>td{border:1px solid}</style></head><body><div class=\"article\">"]
+    for kind, content in blocks:
+        if kind == "text":
+            parts += [f"<p style=\"text-indent:2em\">{html.escape(s)}</p>" for s in content]
+            continue
+        heading, rows = content
+        parts.append(f"<p><strong>{html.escape(heading)}</strong></p><table border=\"1\"><tbody>")
+        for row in rows:
+            parts.append("<tr>")
+            for i, c in enumerate(row.cells):
+                rs, cs = row.spans.get(i, (1, 1))
+                attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+                text = html.escape(c)
+                if i >= row.values_from and not row.header:
+                    if rng.random() < 0.2:
+                        text = text.translate(FULL_WIDTH)
+                    if rng.random() < 0.3:  # Word-pasted span soup
+                        text = "".join(f'<span style="font-family:宋体">{ch}</span>' for ch in text)
+                    text = f'<p class="MsoNormal" align="center"><span lang="EN-US">{text}</span></p>'
+                parts.append(f"<td{attrs}>{text or '&nbsp;'}</td>")
+            parts.append("</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</div></body></html>")
+    return "\n".join(parts)

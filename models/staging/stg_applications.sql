@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('staging', 'applications') }}
+
+),
+
+renamed as (
+
+    select
+        report_id,
+        row_code,
+        applicant_type,
+        value,
+        raw as raw_text,
+        source_line
+
+    from source
+
+)
+
+select * from renamed

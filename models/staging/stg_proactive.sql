@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ source('staging', 'proactive') }}
+
+),
+
+renamed as (
+
+    select
+        report_id,
+        measure,
+        value,
+        raw as raw_text,
+        source_line
+
+    from source
+
+)
+
+select * from renamed
