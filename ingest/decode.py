@@ -31,7 +31,8 @@ class Decoded:
     source_format: str = "text"
 
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"), (b"\xff\xfe", "utf-16", "utf-16-le"),
+         (b"\xfe\xff", "utf-16", "utf-16-be"))
 _META_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 _HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
@@ -40,21 +41,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 def _decode_bytes(raw: bytes) -> tuple[str, str]:
     if not raw.strip():
         raise Unreadable("empty")
-    for bom, enc in _BOMS:
+    for bom, codec, name in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(enc), enc
+                return raw.decode(codec), name
             except UnicodeDecodeError:
-                raise Unreadable(f"undecodable:{enc}") from None
+                raise Unreadable(f"undecodable:{name}") from None
     head = raw[:4096]
-    if head.count(b"\x00") > len(head) // 4:
-        # UTF-16 without BOM: ASCII and most CJK leave one zero byte in every pair
-        enc = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            raise Unreadable("binary") from None
     if b"\x00" in head:
+        # UTF-16 without a BOM, or binary: only text decodes to (almost) nothing but text characters
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw[: len(raw) // 2 * 2].decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_like_text(text[:4000]):
+                return text, enc
         raise Unreadable("binary")
     candidates = ["utf-8", "gb18030"]
     declared = _META_CHARSET.search(raw[:4096])
@@ -68,6 +70,12 @@ def _decode_bytes(raw: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise Unreadable("undecodable")
+
+
+def _looks_like_text(text: str) -> bool:
+    plausible = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    cjk_or_ascii = sum(1 for ch in text if ch < "\x7f" or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return bool(text) and plausible >= 0.98 * len(text) and cjk_or_ascii >= 0.9 * len(text)
 
 
 def normalise(text: str) -> str:
@@ -170,11 +178,9 @@ class _TableText(HTMLParser):
         if not any(texts):
             return
         has_number = any(s[:1].isdigit() or (s[:1] in "+-" and s[1:2].isdigit()) for s in texts)
-        if has_number:  # blank cells only matter as positions among a row's values
+        if has_number:  # blank cells only matter as positions among a row's values (a blank 总计 too)
             first = next(i for i, s in enumerate(texts) if s)
             cells: Cells = [s or None for s in texts[first:]]
-            while cells[-1] is None:
-                cells.pop()
         else:
             cells = [s for s in texts if s]
         self._add(cells, t.row_line, " | ".join(s for s in texts if s))

@@ -1,0 +1,128 @@
+"""`python -m ingest`: a run over a folder, bad files included."""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.cli import main, run
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "samples" / "raw"
+SPEC_COLUMNS = {
+    "reports": {"report_id", "source_path", "source_format", "title", "agency", "report_year", "layout",
+                "published_at", "info_fee_yuan", "status", "warnings"},
+    "applications": {"report_id", "row_code", "applicant_type", "value"},
+    "reviews": {"report_id", "cell", "value"},
+    "proactive": {"report_id", "measure", "value", "raw"},
+}
+
+
+@pytest.fixture
+def messy(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "nested" / "deeper").mkdir(parents=True)
+    for f in RAW.glob("*.txt"):
+        shutil.copy(f, raw)
+    shutil.copy(RAW / "002_08e398edbd93b538.txt", raw / "nested" / "deeper" / "copy_of_002.txt")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (raw / "nested" / "gbk.txt").write_bytes((RAW / "004_e91101857bf848ba.txt").read_text(encoding="utf-8").encode("gb18030"))
+    (raw / "old_2017.md").write_text("某县2017年政府信息公开工作年度报告\n全年主动公开信息100条。", encoding="utf-8")
+    (raw / "notes.pdf").write_bytes(b"%PDF-1.4 not read")
+    return raw
+
+
+def read(out, name, sql="select *"):
+    return duckdb.sql(f"{sql} from read_parquet('{out / name}.parquet')").fetchall()
+
+
+def test_a_messy_folder_is_read_whole(messy, tmp_path, capsys):
+    out = tmp_path / "staging"
+    assert main([str(messy), "--out", str(out), "--jobs", "2", "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "10 files" in printed and "parsed 6, partial 1, no_tables 1, unreadable 2" in printed
+    status = dict(read(out, "reports", "select source_path, status"))
+    assert status == {
+        "000_b871b4d2c0ca5613.txt": "parsed", "001_5a46c2b8c80e9869.txt": "parsed", "002_08e398edbd93b538.txt": "parsed",
+        "003_1fe9055233aaf28b.txt": "partial", "004_e91101857bf848ba.txt": "parsed", "binary.html": "unreadable",
+        "empty.txt": "unreadable", "nested/deeper/copy_of_002.txt": "parsed", "nested/gbk.txt": "parsed",
+        "old_2017.md": "no_tables",
+    }
+    warnings = dict(read(out, "reports", "select source_path, warnings"))
+    assert warnings["empty.txt"] == ["unreadable:empty"] and warnings["binary.html"] == ["unreadable:binary"]
+    assert "duplicate_of:002_08e398edbd93b538.txt" in warnings["nested/deeper/copy_of_002.txt"]
+    assert dict(read(out, "reports", "select source_path, encoding"))["nested/gbk.txt"] == "gb18030"
+    # the copy's cells are staged once; the GBK file's cells are the UTF-8 original's
+    assert read(out, "applications", "select count(*)")[0][0] == 25 * 7 * 4 + 23 * 7 * 2
+    per_report = duckdb.sql(f"select count(*) as n from read_parquet('{out}/applications.parquet') group by report_id order by n").fetchall()
+    assert [n for (n,) in per_report] == [161, 161, 175, 175, 175, 175]
+
+
+def test_staging_contract(messy, tmp_path):
+    out = tmp_path / "staging"
+    run(messy, out, jobs=1, progress=False)
+    for name, columns in SPEC_COLUMNS.items():
+        have = {r[0] for r in duckdb.sql(f"describe select * from read_parquet('{out / name}.parquet')").fetchall()}
+        assert columns <= have, name
+    types = dict(duckdb.sql(f"select column_name, column_type from (describe select * from read_parquet('{out}/reports.parquet'))").fetchall())
+    assert (types["report_year"], types["published_at"], types["warnings"]) == ("SMALLINT", "DATE", "VARCHAR[]")
+    rid = read(out, "reports", "select report_id, source_path")
+    expected = hashlib.sha256((messy / "000_b871b4d2c0ca5613.txt").read_bytes()).hexdigest()[:16]
+    assert (expected, "000_b871b4d2c0ca5613.txt") in rid
+    codes = {r[0] for r in read(out, "applications", "select distinct row_code")}
+    assert codes == {r.code for r in __import__("ingest.form", fromlist=["x"]).load_form().table_rows("applications")}
+    assert not list(out.glob(".*tmp"))
+
+
+def test_rerun_gives_identical_files(messy, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run(messy, a, jobs=2, progress=False)
+    run(messy, b, jobs=1, progress=False)
+    for name in SPEC_COLUMNS:
+        assert (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes(), name
+
+
+def test_manifest_fills_and_overrides_metadata_and_keeps_extra_columns(messy, tmp_path):
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,agency,url,published_at,status\n"
+                        "002_08e398edbd93b538.txt,厦门市海沧区人民政府,https://example.org/a,2024-01-20,scraped\n"
+                        "nested/gbk.txt,,https://example.org/b,,\n", encoding="utf-8")
+    out = tmp_path / "staging"
+    run(messy, out, manifest=manifest, jobs=1, progress=False)
+    rows = {r[0]: r[1:] for r in read(out, "reports", "select source_path, agency, url, cast(published_at as varchar), manifest_status, status")}
+    assert rows["002_08e398edbd93b538.txt"] == ("厦门市海沧区人民政府", "https://example.org/a", "2024-01-20", "scraped", "parsed")
+    assert rows["nested/gbk.txt"][:3] == ("株洲市芦淞区人民政府", "https://example.org/b", "2024-02-04")
+    assert rows["empty.txt"][1] is None
+
+
+def test_a_crashed_run_leaves_the_last_good_files(messy, tmp_path, monkeypatch):
+    out = tmp_path / "staging"
+    run(messy, out, jobs=1, progress=False)
+    before = (out / "reports.parquet").read_bytes()
+    import ingest.staging as staging
+
+    def boom(self, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(staging.StagingWriter, "flush", boom)
+    with pytest.raises(KeyboardInterrupt):
+        run(messy, out, jobs=1, progress=False)
+    assert (out / "reports.parquet").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["applications.parquet", "proactive.parquet", "reports.parquet", "reviews.parquet"]
+
+
+def test_console_entry_points(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    help_text = subprocess.run([sys.executable, "-m", "ingest", "--help"], capture_output=True, text=True, env=env, check=True).stdout
+    assert "RAW_DIR" in help_text and "--manifest" in help_text and "--out" in help_text
+    bad = subprocess.run([sys.executable, "-m", "ingest", str(tmp_path / "missing")], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "is not a folder" in bad.stderr
+    script = Path(sys.executable).parent / "gia-ingest"
+    if script.exists():
+        done = subprocess.run([str(script), str(RAW), "--out", str(tmp_path / "s"), "--progress"], capture_output=True, text=True, env=env)
+        assert done.returncode == 0 and "5 files" in done.stdout and "ingest:" in done.stderr  # the bar went to stderr

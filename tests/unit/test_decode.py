@@ -1,0 +1,93 @@
+"""Stage 1: bytes → text and cell lines."""
+import pytest
+
+from ingest.decode import Unreadable, decode, split_text_line
+
+REPORT = "株洲市芦淞区人民政府2023年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 | 20 | 0 |"
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8", "utf-8"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("gb18030", "gb18030"),
+    ("gbk", "gb18030"),
+    ("utf-16", "utf-16-le"),  # with BOM
+    ("utf-16-le", "utf-16-le"),  # no BOM
+    ("utf-16-be", "utf-16-be"),
+])
+def test_encodings_are_detected(encoding, expected):
+    doc = decode(REPORT.encode(encoding))
+    assert doc.encoding == expected
+    assert doc.text.startswith("株洲市芦淞区人民政府2023年")
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"", "empty"),
+    (b"  \n\t\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    (bytes([0x81, 0x30, 0xff, 0xfe, 0x80]) * 50, "undecodable"),
+])
+def test_unreadable_bytes(raw, reason):
+    with pytest.raises(Unreadable) as e:
+        decode(raw)
+    assert e.value.reason == reason
+
+
+def test_full_width_digits_and_punctuation_are_folded():
+    doc = decode("（一）予以公开｜１２｜０｜\u3000总计：１２".encode())
+    assert doc.text == "(一)予以公开|12|0| 总计:12"
+
+
+@pytest.mark.parametrize("line, cells", [
+    ("规章 | 0 | 0 | 0 |", ["规章", "0", "0", "0"]),
+    ("第二十条第(一)项 | |||", ["第二十条第(一)项"]),  # merged-cell gaps
+    ("| 一、本年新收 | 12 |", ["一、本年新收", "12"]),
+    ("|---|:---:|---|", []),  # markdown rule
+    ("规章\t0\t1", ["规章", "0", "1"]),
+    ("行政许可 |", ["行政许可"]),
+    ("   ", []),
+    ("一段没有表格的文字", ["一段没有表格的文字"]),
+])
+def test_text_lines_split_into_cells(line, cells):
+    assert split_text_line(line) == cells
+
+
+def test_html_rows_become_cell_lines_with_blank_cells_kept():
+    html = """<html><body><p>二、主动公开政府信息情况</p>
+    <table><tr><td rowspan="2">三、本年度办理结果</td><td>(一)予以公开</td><td>5</td><td>&nbsp;</td><td>5</td></tr>
+    <tr><td colspan="2"><p><span>(二)</span><span>部分公开</span></p></td><td><span>1</span><span>2</span></td>
+    <td>0</td><td></td></tr></table><p>六、其他需要报告的事项</p></body></html>"""
+    doc = decode(html.encode(), ".html")
+    assert doc.source_format == "html"
+    assert doc.lines == [
+        ["二、主动公开政府信息情况"],
+        ["三、本年度办理结果", "(一)予以公开", "5", None, "5"],
+        ["(二)部分公开", "12", "0", None],  # inline spans join; a trailing blank keeps its place
+        ["六、其他需要报告的事项"],
+    ]
+
+
+def test_html_entities_and_full_width_in_cells():
+    html = "<table><tr><td>行政事业性收费</td><td>２５１０００元</td><td>&#43;8</td></tr></table>"
+    assert decode(html.encode(), ".html").lines == [["行政事业性收费", "251000元", "+8"]]
+
+
+def test_html_is_sniffed_without_suffix_and_scripts_dropped():
+    html = "<html><head><script>var x = '| 1 | 2 |';</script></head><body><div>标题</div>" \
+           "<table><tr><td>规章</td><td>0</td></tr></table></body></html>"
+    doc = decode(html.encode(), ".txt")
+    assert doc.source_format == "html"
+    assert doc.lines == [["标题"], ["规章", "0"]]
+
+
+def test_nested_layout_tables_keep_the_inner_rows():
+    html = "<table><tr><td>页面布局<table><tr><td>规章</td><td>1</td></tr>" \
+           "<tr><td>行政规范性文件</td><td>2</td></tr></table></td></tr></table>"
+    assert decode(html.encode(), ".html").lines == [["页面布局"], ["规章", "1"], ["行政规范性文件", "2"]]
+
+
+def test_gbk_html_declared_charset():
+    html = '<html><head><meta charset="gbk"></head><body><table><tr><td>规章</td><td>3</td></tr></table></body></html>'
+    doc = decode(html.encode("gbk"), ".html")
+    assert doc.encoding == "gb18030"
+    assert doc.lines == [["规章", "3"]]

@@ -1,0 +1,71 @@
+"""Metadata: title, agency, statistics year, publication date, layout reference, fees."""
+import datetime as dt
+
+import pytest
+
+from ingest.metadata import extract, find_info_fee, find_layout_reference, find_published_at, find_title
+
+
+@pytest.mark.parametrize("line, agency, year", [
+    ("泸州市纳溪区2021年政府信息公开工作年度报告", "泸州市纳溪区", 2021),
+    ("株洲市芦淞区人民政府2023年政府信息公开工作年度报告", "株洲市芦淞区人民政府", 2023),
+    ("2022年度北京市海淀区教育委员会政府信息公开工作年度报告", "北京市海淀区教育委员会", 2022),
+    ("| 湖山乡人民政府2020年政府信息公开工作年度报告 |", "湖山乡人民政府", 2020),
+    ("2020年政府信息公开工作年度报告", None, 2020),
+])
+def test_title(line, agency, year):
+    title, got_agency, got_year = find_title(["中国政府网| 湖南省政府网", line])
+    assert (got_agency, got_year) == (agency, year)
+    assert title == line.strip("| ")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("发布时间:2020-12-31 14:38:32", dt.date(2020, 12, 31)),
+    ("时间:2021-01-14 17:03", dt.date(2021, 1, 14)),
+    ("发布日期:2022年3月5日", dt.date(2022, 3, 5)),
+    ("发布时间:2024-02-04 16:04浏览次数:", dt.date(2024, 2, 4)),
+    ("报告期为2021年1月1日至2021年12月31日", None),
+])
+def test_published_at(text, date):
+    assert find_published_at(text) == date
+
+
+@pytest.mark.parametrize("text, layout", [
+    ("(国办公开办函〔2021〕30号)要求", "2021"), ("国办公开办函[2019]60号", "2019"),
+    ("国办公开办函〔2019〕30号", None), ("无", None),
+])
+def test_layout_reference(text, layout):
+    assert find_layout_reference(text) == layout
+
+
+@pytest.mark.parametrize("text, fee", [
+    ("本年度无收取信息处理费情况。", 0),
+    ("2023年,我区未向社会公众收取与政府信息公开申请有关的费用。", 0),
+    ("2023年未向申请人收取信息处理费。", 0),
+    ("2025年全市实际收取信息处理费共计400元。", 400),
+    ("2025 年有 1 件政府信息公开申请案件收取信息处理费 380 元。", 380),
+    ("本年度收取信息处理费0.12万元。", 1200),
+    ("本年度收取信息处理费100元。", 100),
+    ("六、其他需要报告的事项\n无", None),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0", None),
+])
+def test_info_fee(text, fee):
+    assert find_info_fee(text)[0] == fee
+
+
+def test_conflicting_fee_sentences_are_null_with_a_warning():
+    fee, warnings = find_info_fee("本年度未收取信息处理费。本年度收取信息处理费200元。")
+    assert fee is None and warnings == ["fee_conflict:0.0/200.0"]
+
+
+def test_year_and_agency_without_a_title():
+    text = ("根据国办公开办函〔2021〕30号要求,编制本报告。\n一、总体情况\n2023年以来,海沧区政府信息公开工作坚持……"
+            "2023年全区共受理申请107件。2022年度……")
+    md = extract(text, text.split("\n"))
+    assert (md.title, md.agency, md.report_year, md.layout_reference) == (None, "海沧区", 2023, "2021")
+    assert md.warnings == ["agency_from_text", "year_from_text"]
+
+
+def test_statistics_period_gives_the_year():
+    text = "本报告所列数据的统计期限自2023年1月1日至2023年12月31日止。2024年将继续……"
+    assert extract(text, [text]).report_year == 2023
