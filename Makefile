@@ -7,9 +7,11 @@ PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
 RAW ?= samples/raw
 STAGING ?= staging
+WAREHOUSE ?= warehouse/gia.duckdb
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
 export GIA_STAGING_DIR := $(abspath $(STAGING))
+export GIA_WAREHOUSE := $(abspath $(WAREHOUSE))
 
 .PHONY: demo test ingest build summary clean
 
@@ -22,6 +24,7 @@ ingest: $(VENV)/.installed
 	$(PY) -m ingest $(RAW) --out $(STAGING)
 
 build: ingest
+	mkdir -p $(dir $(GIA_WAREHOUSE))
 	$(DBT) build --quiet
 
 summary: $(VENV)/.installed
