@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .form import load_form
-from .parse import UNREADABLE, ParsedReport, parse_report
+from .parse import UNREADABLE, ParsedReport, parse_report, report_id, source_format_of
 from .staging import StagingWriter
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -37,7 +38,6 @@ def _parse_file(args: tuple[str, str]) -> ParsedReport:
     try:
         return parse_report(raw, rel, Path(path).suffix)
     except Exception as e:  # a parser bug must cost one file, not the run
-        from .parse import report_id, source_format_of
         rep = ParsedReport(report_id=report_id(raw), source_path=rel, source_format=source_format_of(Path(path).suffix),
                            status=UNREADABLE, size_bytes=len(raw))
         rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
@@ -58,8 +58,6 @@ def read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
 
 
 def apply_manifest(rep: ParsedReport, row: dict[str, str] | None, extra_columns: list[str]) -> dict[str, str | None]:
-    import datetime as dt
-
     extras: dict[str, str | None] = {c: None for c in extra_columns}
     if not row:
         return extras

@@ -126,3 +126,22 @@ def test_console_entry_points(tmp_path):
     if script.exists():
         done = subprocess.run([str(script), str(RAW), "--out", str(tmp_path / "s"), "--progress"], capture_output=True, text=True, env=env)
         assert done.returncode == 0 and "5 files" in done.stdout and "ingest:" in done.stderr  # the bar went to stderr
+
+
+def test_a_parser_crash_costs_one_file(messy, tmp_path, monkeypatch):
+    import ingest.cli as cli
+
+    real = cli.parse_report
+
+    def flaky(raw, rel, suffix, form=None):
+        if rel.endswith("001_5a46c2b8c80e9869.txt"):
+            raise ValueError("boom")
+        return real(raw, rel, suffix)
+
+    monkeypatch.setattr(cli, "parse_report", flaky)
+    out = tmp_path / "staging"
+    stats = run(messy, out, jobs=1, progress=False)
+    assert stats["files"] == 10 and stats["status:unreadable"] == 3
+    row = read(out, "reports", "select status, warnings, report_id")
+    assert ("unreadable", ["parser_error:ValueError:boom"]) in [(s, w) for s, w, _ in row]
+    assert all(rid for _, _, rid in row)  # still identified by its bytes
