@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GIA_STAGING_DIR := $(abspath $(STAGING))
 export GIA_WAREHOUSE := $(abspath $(WAREHOUSE))
 
-.PHONY: demo test ingest build summary clean
+.PHONY: demo test ingest build summary export docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,24 @@ ingest: $(VENV)/.installed
 
 build: ingest
 	mkdir -p $(dir $(GIA_WAREHOUSE))
-	$(DBT) build --quiet
+	$(DBT) build --quiet --full-refresh
 
 summary: $(VENV)/.installed
 	$(PY) -m ingest.summary
 
 demo: build summary
 
+# the marts as Parquet, for tools that read files
+export: $(VENV)/.installed
+	mkdir -p export
+	$(DBT) run-operation export_marts --args '{path: export}'
+
+# browse the documentation: open target/static_index.html, or run `.venv/bin/dbt docs serve`
+docs: $(VENV)/.installed
+	$(DBT) docs generate --static
+
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(STAGING) warehouse target logs
+	rm -rf $(STAGING) warehouse target logs export

@@ -9,16 +9,23 @@ import duckdb
 
 QUERIES = [
     ("Reports by status and layout",
-     "select status, coalesce(layout, '-') as layout, count(*) as reports, sum(warning_count) as warnings "
-     "from stg_reports group by all order by all"),
-    ("Requests per report (table 三, 总计 column)",
+     "select status, coalesce(layout, '-') as layout, count(*) as reports, sum(warning_count)::bigint as warnings "
+     "from dim_report group by all order by all"),
+    ("Requests per report (table 三: atomic cells summed over applicant types)",
      "select r.agency, r.report_year, r.layout, "
-     "max(a.value) filter (where a.row_code = 'new_received') as new_received, "
-     "max(a.value) filter (where a.row_code = 'total_processed') as total_processed, "
-     "max(a.value) filter (where a.row_code = 'carried_forward') as carried_forward, "
-     "count(*) filter (where a.value is null) as null_cells "
-     "from stg_reports r join stg_applications a using (report_id) "
-     "where a.applicant_type = 'total' group by all order by r.report_year, r.agency"),
+     "sum(i.value) filter (where i.flow = 'new_received')::bigint as new_received, "
+     "sum(i.value) filter (where i.flow = 'carried_over')::bigint as carried_over, "
+     "sum(i.value) filter (where i.flow = 'carried_forward')::bigint as carried_forward, "
+     "count(*) filter (where i.is_missing) as missing_cells "
+     "from dim_report r join fct_application_intake i using (report_id) group by all order by r.report_year, r.agency"),
+    ("Identity checks (勾稽关系) by status",
+     "select check_kind, identity_id, count(*) filter (where status = 'pass') as pass, "
+     "count(*) filter (where status = 'fail') as fail, count(*) filter (where status = 'not_assessable') as not_assessable "
+     "from fct_identity_checks group by all order by all"),
+    ("Reports whose own numbers do not add up",
+     "select r.agency, r.report_year, c.identity_id, c.instance, c.lhs_value, c.rhs_value, c.difference "
+     "from fct_identity_checks c join dim_report r using (report_id) where c.status = 'fail' "
+     "order by all limit 30"),
 ]
 
 

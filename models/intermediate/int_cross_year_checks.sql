@@ -1,0 +1,63 @@
+{#-
+    The check no single report can make: this year's 上年结转 (carried_over) should equal last
+    year's 结转下年度继续办理 (carried_forward) for the same agency (agency_key), per applicant column.
+-#}
+with
+
+reports as (
+
+    select report_id, agency_key, report_year
+    from {{ ref('int_reports') }}
+    where agency_key is not null and report_year is not null and layout is not null
+
+),
+
+pairs as (
+
+    select
+        this_year.report_id,
+        last_year.report_id as previous_report_id
+    from reports as this_year
+    inner join reports as last_year
+        on last_year.agency_key = this_year.agency_key
+        and last_year.report_year = this_year.report_year - 1
+
+),
+
+carry as (
+
+    select
+        report_id,
+        applicant_type,
+        max(value) filter (where row_code = 'carried_over') as carried_over,
+        max(value) filter (where row_code = 'carried_forward') as carried_forward
+    from {{ ref('stg_applications') }}
+    group by all
+
+),
+
+final as (
+
+    select
+        pairs.report_id,
+        'carried_over_matches_last_year' as identity_id,
+        'applications' as form_table,
+        this_year.applicant_type as instance,
+        this_year.carried_over as lhs_value,
+        last_year.carried_forward as rhs_value,
+        this_year.carried_over - last_year.carried_forward as difference,
+        pairs.previous_report_id,
+        case
+            when this_year.carried_over is null or last_year.carried_forward is null then 'not_assessable'
+            when this_year.carried_over = last_year.carried_forward then 'pass'
+            else 'fail'
+        end as status
+    from pairs
+    inner join carry as this_year on this_year.report_id = pairs.report_id
+    inner join carry as last_year
+        on last_year.report_id = pairs.previous_report_id
+        and last_year.applicant_type = this_year.applicant_type
+
+)
+
+select * from final

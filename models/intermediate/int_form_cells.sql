@@ -1,0 +1,32 @@
+{#- Table 三 and 四 cells in one long relation: what the identities are checked on. -#}
+with
+
+reports as (
+
+    select report_id, layout from {{ ref('int_reports') }} where layout is not null
+
+),
+
+applications as (
+
+    select report_id, 'applications' as form_table, row_code, applicant_type as column_code, value
+    from {{ ref('stg_applications') }}
+
+),
+
+reviews as (
+
+    select report_id, 'reviews' as form_table, review_cell as row_code, '' as column_code, value
+    from {{ ref('stg_reviews') }}
+
+),
+
+final as (
+
+    select reports.layout, cells.*
+    from (select * from applications union all select * from reviews) as cells
+    inner join reports using (report_id)
+
+)
+
+select * from final

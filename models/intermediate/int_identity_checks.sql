@@ -1,0 +1,1 @@
+{{ identity_sides(ref('int_form_cells')) }}
