@@ -6,12 +6,15 @@ A cell the report does not determine is None, with a warning saying why; nothing
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .cells import BLANK, Token
 from .digits import identity_instances, resolve_runs
-from .form import Form
-from .records import Record, bigrams, label_key, similarity
+from .form import LAYOUTS, Form
+from .records import Record, bigrams, label_key
 
 MATCH_MIN = 0.5  # weakest label similarity accepted as a match
 VALUES_BONUS = 0.5  # a record that carries values is the likelier row
@@ -38,26 +41,57 @@ class TableResult:
 
 
 def record_keys(rec: Record) -> list[frozenset[str]]:
+    """The bigram keys a record's label is matched by: the whole label, its last few cells (a row
+    label at the end of a header it was merged into), and the part after an inner list marker."""
+    if rec.is_narrative:
+        return []
     keys = [bigrams(label_key(s)) for s in rec.label_suffixes()]
     label = rec.label
     inner = list(_INNER_MARKER.finditer(label))
     if inner:  # e.g. 三、本年度办理结果(一)予以公开 in one cell: the row is the part after the last marker
         keys.append(bigrams(label_key(label[inner[-1].end():])))
-    return [k for k in keys if k]
+    return list(dict.fromkeys(k for k in keys if k))
 
 
-def _best_sim(row_key: frozenset[str], keys: list[frozenset[str]]) -> float:
-    return max((similarity(row_key, k) for k in keys), default=0.0)
+class LabelIndex:
+    """Form labels indexed by their bigrams: scores a record against every label in one pass."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+        self.position = {label: i for i, label in enumerate(labels)}
+        self.sizes = []
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, label in enumerate(labels):
+            key = bigrams(label_key(label))
+            self.sizes.append(len(key))
+            for g in key:
+                self.index[g].append(i)
+
+    def scores(self, keys: list[frozenset[str]]) -> list[float]:
+        """Best Dice similarity of each label to any of a record's keys (see ``record_keys``)."""
+        best = [0.0] * len(self.labels)
+        for key in keys:
+            shared = Counter(chain.from_iterable(self.index.get(g, ()) for g in key))
+            n = len(key)
+            for i, c in shared.items():
+                s = 2 * c / (n + self.sizes[i])
+                if s > best[i]:
+                    best[i] = s
+        return best
 
 
-def align(records: list[Record], row_keys: list[frozenset[str]], rec_keys: list[list[frozenset[str]]]) -> list[tuple[int | None, float]]:
-    """Order-preserving best alignment of form rows to records: (record index | None, similarity) per row."""
-    m, k = len(row_keys), len(records)
-    score = [[0.0] * k for _ in range(m)]
-    for i, rk in enumerate(row_keys):
-        for j in range(k):
-            s = _best_sim(rk, rec_keys[j])
-            score[i][j] = s
+@lru_cache(maxsize=4)
+def label_index(form: Form) -> LabelIndex:
+    """Every printed row label of tables 三 and 二, both layouts: each record is scored once."""
+    labels = [r.match_zh for r in form.table_rows("applications")]
+    labels += [label for layout in LAYOUTS for _, label, _ in form.proactive_items(layout)]
+    return LabelIndex(list(dict.fromkeys(labels)))
+
+
+def align(records: list[Record], score: list[list[float]]) -> list[tuple[int | None, float]]:
+    """Order-preserving best alignment of form rows to records, given each row's similarity to
+    each record: (record index | None, similarity) per row."""
+    m, k = len(score), len(records)
     dp = [[0.0] * (k + 1) for _ in range(m + 1)]
     for i in range(1, m + 1):
         row, prev, s_row = dp[i], dp[i - 1], score[i - 1]
@@ -176,23 +210,23 @@ def fill_gaps_by_position(matches: list[int | None], records: list[Record], lo: 
 # --- the tables ---------------------------------------------------------------------------------
 
 
-def _keys_of(form_labels: list[str]) -> list[frozenset[str]]:
-    return [bigrams(label_key(s)) for s in form_labels]
-
-
-def find_applications_start(records: list[Record], rec_keys, form: Form) -> int | None:
-    rows = form.table_rows("applications", "2021")
-    first_keys = _keys_of([r.match_zh for r in rows[:3]])
-    all_keys = _keys_of([r.match_zh for r in rows])
-    for j in range(len(records)):
-        if records[j].is_narrative or _best_sim(first_keys[0], rec_keys[j]) < 0.6 and \
-                max(_best_sim(k, rec_keys[j]) for k in first_keys[1:]) < 0.8:
+def find_applications_start(records: list[Record], scores: list[list[float]], form: Form) -> int | None:
+    """The first record that reads like table 三's first rows, with more of its rows after it."""
+    index = label_index(form)
+    rows = [index.position[label] for label in dict.fromkeys(r.match_zh for r in form.table_rows("applications"))]
+    first = rows[:3]
+    strong = [max(sc[i] for i in rows) >= 0.8 for sc in scores]
+    for j, sc in enumerate(scores):
+        if sc[first[0]] < 0.6 and max(sc[i] for i in first[1:]) < 0.8:
             continue
-        ahead = sum(1 for jj in range(j + 1, min(len(records), j + 40))
-                    if max(_best_sim(k, rec_keys[jj]) for k in all_keys) >= 0.8)
-        if ahead >= 5:
+        if sum(strong[j + 1: j + 40]) >= 5:
             return j
     return None
+
+
+def _score_matrix(labels: list[str], index: LabelIndex, scores: list[list[float]]) -> list[list[float]]:
+    cols = [index.position[label] for label in labels]
+    return [[sc[c] for sc in scores] for c in cols]
 
 
 def window_end(records: list[Record], start: int, stop: int | None = None) -> int:
@@ -203,7 +237,8 @@ def window_end(records: list[Record], start: int, stop: int | None = None) -> in
     return end
 
 
-def parse_applications(records, rec_keys, form: Form, layout: str, start: int | None) -> tuple[TableResult, int]:
+def parse_applications(records: list[Record], scores: list[list[float]], form: Form, layout: str,
+                       start: int | None) -> tuple[TableResult, int]:
     res = TableResult()
     rows = form.table_rows("applications", layout)
     codes = [r.code for r in rows]
@@ -215,8 +250,7 @@ def parse_applications(records, rec_keys, form: Form, layout: str, start: int | 
         return res, 0
     end = window_end(records, start)
     window = records[start:end]
-    wkeys = rec_keys[start:end]
-    matches = align(window, _keys_of([r.match_zh for r in rows]), wkeys)
+    matches = align(window, _score_matrix([r.match_zh for r in rows], label_index(form), scores[start:end]))
     idx = [m for m, _ in matches]
     idx = fill_gaps_by_position(idx, window, 0, len(window))
     spread = spread_blocks(codes, idx, window, n)
@@ -306,7 +340,8 @@ def find_proactive_start(records: list[Record]) -> int | None:
     return None
 
 
-def parse_proactive(records, rec_keys, form: Form, layout: str, start: int | None, stop: int | None) -> TableResult:
+def parse_proactive(records: list[Record], scores: list[list[float]], form: Form, layout: str, start: int | None,
+                    stop: int | None) -> TableResult:
     res = TableResult()
     items = form.proactive_items(layout)
     if start is None:
@@ -314,8 +349,8 @@ def parse_proactive(records, rec_keys, form: Form, layout: str, start: int | Non
         res.cells = {code: [Cell(None, None, None)] for _, _, codes in items for code in codes}
         return res
     end = window_end(records, start, stop if stop is not None and stop > start else None)
-    window, wkeys = records[start:end], rec_keys[start:end]
-    matches = align(window, _keys_of([label for _, label, _ in items]), wkeys)
+    window = records[start:end]
+    matches = align(window, _score_matrix([label for _, label, _ in items], label_index(form), scores[start:end]))
     res.found = True
     for (j, sim), (item, _, codes) in zip(matches, items):
         res.score += sim

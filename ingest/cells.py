@@ -74,7 +74,14 @@ def tokenize(lines: list[Cells], line_numbers: list[int]) -> list[Token]:
     return tokens
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _cell_tokens(cell: str, line: int, cell_no: int) -> list[Token]:
+    if cell.isdigit():
+        return [Token(NUMBER, cell, float(cell), line, cell_no)]
+    if not _HAS_DIGIT.search(cell):
+        return [Token(TEXT, "".join(cell.split()), None, line, cell_no)]
     out: list[Token] = []
     text: list[str] = []
 

@@ -39,6 +39,49 @@ def cuts(digits: str, n: int, max_len: int = MAX_CELL_DIGITS) -> Iterator[tuple[
     yield from rec(0)
 
 
+def cuts_summing_to_last(digits: str, n: int, max_len: int = MAX_CELL_DIGITS) -> Iterator[tuple[int, ...]]:
+    """The cuts whose first n-1 numbers sum to the last (a row total), found without enumerating
+    the rest: the total is cut off first, and a prefix is abandoned once it exceeds it."""
+    if len(digits) > MAX_RUN_DIGITS or not digits.isdigit() or n < 2:
+        return
+    for last_len in range(1, min(max_len, len(digits) - (n - 1)) + 1):
+        tail = digits[len(digits) - last_len:]
+        if len(tail) > 1 and tail[0] == "0":
+            continue
+        total = int(tail)
+        head = digits[: len(digits) - last_len]
+        parts: list[int] = []
+
+        def rec(pos: int, acc: int) -> Iterator[tuple[int, ...]]:
+            left = n - 1 - len(parts)
+            rest = len(head) - pos
+            if left == 0:
+                if rest == 0 and acc == total:
+                    yield (*parts, total)
+                return
+            if rest < left or rest > left * max_len:
+                return
+            longest = 1 if head[pos] == "0" else min(max_len, rest - (left - 1))
+            for size in range(1, longest + 1):
+                v = int(head[pos: pos + size])
+                if acc + v > total:
+                    break
+                parts.append(v)
+                yield from rec(pos + size, acc + v)
+                parts.pop()
+
+        yield from rec(0, 0)
+
+
+def _is_sum_to_last(eq: Instance, columns: list[str]) -> bool:
+    """Σ of every other cell of the row = its last cell (either way round)."""
+    coefs = {cell[1]: coef for coef, cell in eq}
+    if set(coefs) != set(columns):
+        return False
+    last = coefs[columns[-1]]
+    return abs(last) == 1 and all(coefs[c] == -last for c in columns[:-1])
+
+
 def identity_instances(form: Form, table: str, layout: str, rows: list[str], columns: list[str]) -> list[Instance]:
     """Expand the seed's identities (``*`` = for each row / column) into concrete equations."""
     out: list[Instance] = []
@@ -81,8 +124,14 @@ def resolve_runs(
     initial: dict[str, list[tuple[int, ...]]] = {}
     for row, digits in runs.items():
         own = [eq for eq in instances if all(cell[0] == row for _, cell in eq)]
+        row_total = next((eq for eq in own if _is_sum_to_last(eq, columns)), None)
+        if row_total is not None:
+            own = [eq for eq in own if eq is not row_total]
+            enumerate_cuts = cuts_summing_to_last(digits, len(columns))
+        else:
+            enumerate_cuts = cuts(digits, len(columns))
         found = []
-        for cut in cuts(digits, len(columns)):
+        for cut in enumerate_cuts:
             vals = dict(zip(columns, cut))
             if all(_holds(eq, lambda cell: vals.get(cell[1])) is not False for eq in own):
                 found.append(cut)
@@ -151,17 +200,19 @@ def _propagate(cands: dict[str, list[tuple[int, ...]]], grid: dict[Cell, int | N
     while changed:
         changed = False
         for const, terms in checkable:
+            values = {row: [contribution(terms[row], cut) for cut in cands[row]] for row in terms}
             for row in terms:
                 reachable = {const}
                 for other in terms:
                     if other != row:
-                        reachable = {s + contribution(terms[other], cut) for s in reachable for cut in cands[other]}
+                        reachable = {s + v for s in reachable for v in set(values[other])}
                         if len(reachable) > MAX_SUMS:
                             break
                 else:
-                    kept = [cut for cut in cands[row] if -contribution(terms[row], cut) in reachable]
+                    kept = [i for i, v in enumerate(values[row]) if -v in reachable]
                     if len(kept) < len(cands[row]):
-                        cands[row] = kept
+                        cands[row] = [cands[row][i] for i in kept]
+                        values[row] = [values[row][i] for i in kept]
                         changed = True
     return checked
 

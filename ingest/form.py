@@ -9,7 +9,7 @@ import csv
 import os
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 LAYOUTS = ("2019", "2021")
@@ -53,7 +53,7 @@ class IdentityTerm:
     sign: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: caches keyed by the form must not hash every row
 class Form:
     rows: tuple[FormRow, ...]
     identities: tuple[IdentityTerm, ...]
@@ -83,7 +83,14 @@ class Form:
             items.setdefault(r.item, (r.match_zh, []))[1].append(r.code)
         return [(item, label, codes) for item, (label, codes) in items.items()]
 
-    def layout_markers(self, layout: str) -> set[str]:
+    @cached_property
+    def _layout_markers(self) -> dict[str, frozenset[str]]:
+        return {layout: frozenset(self._markers_of(layout)) for layout in LAYOUTS}
+
+    def layout_markers(self, layout: str) -> frozenset[str]:
+        return self._layout_markers[layout]
+
+    def _markers_of(self, layout: str) -> set[str]:
         """Printed labels and headers that only this layout has: evidence of the layout a table follows."""
         def printed(lay: str) -> set[str]:
             return {unicodedata.normalize("NFKC", s).replace(" ", "") for r in self.rows

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from . import metadata
-from .align import Cell, TableResult, find_applications_start, find_proactive_start, parse_applications, \
-    parse_proactive, parse_reviews, record_keys, window_end
+from .align import Cell, TableResult, find_applications_start, find_proactive_start, label_index, \
+    parse_applications, parse_proactive, parse_reviews, record_keys, window_end
 from .cells import tokenize
 from .decode import Unreadable, decode
 from .form import LAYOUTS, Form, load_form
@@ -58,8 +58,9 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.encoding, rep.source_format = doc.encoding, doc.source_format
 
     records = build_records(tokenize(doc.lines, doc.line_numbers))
-    rec_keys = [record_keys(r) for r in records]
-    app_start = find_applications_start(records, rec_keys, form)
+    index = label_index(form)
+    scores = [index.scores(record_keys(r)) for r in records]  # every record against every form label
+    app_start = find_applications_start(records, scores, form)
     pro_start = find_proactive_start(records)
 
     md = metadata.extract(doc.text, doc.text.split("\n"))
@@ -67,12 +68,16 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     # then the 〔2019〕60号/〔2021〕30号 reference, then how well each layout's rows fit the records
     table_text = "".join(records[j].label for s in (pro_start, app_start) if s is not None
                          for j in range(s, window_end(records, s)))
+    evidence = {layout: sum(marker in table_text for marker in form.layout_markers(layout)) for layout in LAYOUTS}
+    decisive = max(evidence.values())
+    # labels only one layout prints settle it; otherwise every layout is tried and the best fit wins
+    layouts = [lay for lay in LAYOUTS if evidence[lay] == decisive] if decisive >= 2 else list(LAYOUTS)
     candidates = []
-    for layout in LAYOUTS:
-        apps, app_end = parse_applications(records, rec_keys, form, layout, app_start)
-        pro = parse_proactive(records, rec_keys, form, layout, pro_start, app_start)
-        evidence = sum(marker in table_text for marker in form.layout_markers(layout))
-        score = EVIDENCE_WEIGHT * evidence + REFERENCE_WEIGHT * (md.layout_reference == layout) + apps.score + pro.score
+    for layout in layouts:
+        apps, app_end = parse_applications(records, scores, form, layout, app_start)
+        pro = parse_proactive(records, scores, form, layout, pro_start, app_start)
+        score = EVIDENCE_WEIGHT * evidence[layout] + REFERENCE_WEIGHT * (md.layout_reference == layout) \
+            + apps.score + pro.score
         candidates.append((score, layout, apps, pro, app_end))
     best = max(c[0] for c in candidates)
     tied = [c for c in candidates if c[0] == best]

@@ -30,9 +30,12 @@ class Record:
         first = self.label_tokens or self.values
         return first[0].line if first else 0
 
-    def label_suffixes(self) -> list[str]:
-        """The label and its tails: a row label may sit at the end of a header it was merged into."""
-        return ["".join(t.raw for t in self.label_tokens[k:]) for k in range(len(self.label_tokens))]
+    def label_suffixes(self, tails: int = 4) -> list[str]:
+        """The label and its last few tails: a row label may sit at the end of a header it was merged
+        into, and spans at most a few wrapped cells."""
+        n = len(self.label_tokens)
+        starts = [0] + list(range(max(1, n - tails), n))
+        return ["".join(t.raw for t in self.label_tokens[k:]) for k in starts]
 
     @property
     def is_narrative(self) -> bool:
@@ -77,11 +80,4 @@ def label_key(label: str) -> str:
 def bigrams(s: str) -> frozenset[str]:
     if len(s) < 2:
         return frozenset((s,)) if s else frozenset()
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Dice coefficient of two bigram sets."""
-    if not a or not b:
-        return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
+    return frozenset(map(str.__add__, s, s[1:]))

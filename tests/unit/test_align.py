@@ -1,9 +1,9 @@
 """Stage 4: records aligned to the form's rows."""
 import pytest
 
-from ingest.align import align, record_keys, row_cells, spread_blocks
+from ingest.align import LabelIndex, align, record_keys, row_cells, spread_blocks
 from ingest.cells import tokenize
-from ingest.records import bigrams, build_records, label_key
+from ingest.records import build_records
 
 
 def recs(lines):
@@ -34,8 +34,10 @@ def test_alignment_skips_headers_and_keeps_order():
     lines = [["申请人情况自然人商业企业其他总计"], ["一、本年新收政府信息公开申请数量", "1"], ["三、本年度办理结果"],
              ["(一)予以公开", "1"], ["(七)总计", "1"]]
     records = recs(lines)
-    rows = [bigrams(label_key(s)) for s in ["本年新收政府信息公开申请数量", "予以公开", "其他", "总计"]]
-    got = [m for m, _ in align(records, rows, [record_keys(r) for r in records])]
+    index = LabelIndex(["本年新收政府信息公开申请数量", "予以公开", "其他", "总计"])
+    by_record = [index.scores(record_keys(r)) for r in records]
+    score = [[sc[i] for sc in by_record] for i in range(4)]
+    got = [m for m, _ in align(records, score)]
     assert got == [1, 3, None, 4]
 
 

@@ -1,7 +1,7 @@
 """Run-together digits: a decoding only when exactly one cut fits the identities."""
 import pytest
 
-from ingest.digits import cuts, identity_instances, resolve_runs
+from ingest.digits import cuts, cuts_summing_to_last, identity_instances, resolve_runs
 
 APPLICANTS = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
               "legal_service_org", "other_org", "total"]
@@ -11,6 +11,12 @@ def test_cuts_have_no_leading_zeros():
     assert sorted(cuts("1010", 3)) == [(1, 0, 10), (10, 1, 0)]
     assert list(cuts("000", 3)) == [(0, 0, 0)]
     assert list(cuts("12", 3)) == []
+
+
+@pytest.mark.parametrize("digits", ["10430000107", "111000012", "2200004", "0000000", "12345678901234", "99"])
+def test_pruned_enumeration_finds_exactly_the_row_total_cuts(digits):
+    brute = sorted(c for c in cuts(digits, 7) if sum(c[:-1]) == c[-1])
+    assert sorted(cuts_summing_to_last(digits, 7)) == brute
 
 
 @pytest.fixture

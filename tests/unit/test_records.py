@@ -2,7 +2,8 @@
 import pytest
 
 from ingest.cells import tokenize
-from ingest.records import bigrams, build_records, label_key, similarity, strip_marker
+from ingest.align import LabelIndex, record_keys
+from ingest.records import build_records, strip_marker
 
 
 def records_of(lines):
@@ -42,8 +43,14 @@ def test_strip_marker(label, stripped):
      "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", 0.9),
 ])
 def test_damaged_labels_stay_similar(printed, official, at_least):
-    assert similarity(bigrams(label_key(printed)), bigrams(label_key(official))) >= at_least
+    assert LabelIndex([official]).scores(record_keys(build_records(tokenize([[printed, "0"]], [1]))[0])) >= [at_least]
 
 
 def test_unrelated_labels_are_not_similar():
-    assert similarity(bigrams(label_key("1.属于国家秘密")), bigrams(label_key("重复申请"))) == 0
+    assert LabelIndex(["重复申请"]).scores(record_keys(build_records(tokenize([["1.属于国家秘密", "0"]], [1]))[0])) == [0.0]
+
+
+def test_a_row_label_at_the_end_of_a_merged_header_still_matches():
+    header = build_records(tokenize([["第二十条第(一)项"], ["信息内容"], ["本年制发件数"], ["规章"], ["0"]], [1, 2, 3, 4, 5]))
+    assert len(header) == 1
+    assert LabelIndex(["规章", "行政许可"]).scores(record_keys(header[0])) == [1.0, 0.0]
