@@ -11,7 +11,7 @@ from itertools import chain
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .cells import BLANK, Token
+from .cells import BLANK, TEXT, Token
 from .digits import identity_instances, resolve_runs
 from .form import LAYOUTS, Form
 from .records import Record, bigrams, label_key
@@ -22,7 +22,7 @@ TABLE_WINDOW = 90  # records a table may span
 _INNER_MARKER = re.compile(r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: float | None
     raw: str | None
@@ -38,6 +38,19 @@ class TableResult:
 
     def complete(self) -> bool:
         return self.found and all(c.value is not None for cells in self.cells.values() for c in cells)
+
+
+def record_scores(rec: Record, index: "LabelIndex") -> list[float]:
+    """The record's similarity to every label of ``index``; the form's labels recur in every report,
+    so scores are remembered by label text."""
+    if rec.is_narrative:
+        return index.zero
+    return _scores_of_label(index, tuple(t.raw for t in rec.label_tokens))
+
+
+@lru_cache(maxsize=1 << 16)
+def _scores_of_label(index: "LabelIndex", label_tokens: tuple[str, ...]) -> list[float]:
+    return index.scores(record_keys(Record(label_tokens=[Token(TEXT, raw) for raw in label_tokens]).finish()))
 
 
 def record_keys(rec: Record) -> list[frozenset[str]]:
@@ -58,6 +71,7 @@ class LabelIndex:
 
     def __init__(self, labels: list[str]):
         self.labels = labels
+        self.zero = [0.0] * len(labels)
         self.position = {label: i for i, label in enumerate(labels)}
         self.sizes = []
         self.index: dict[str, list[int]] = defaultdict(list)
@@ -93,19 +107,20 @@ def align(records: list[Record], score: list[list[float]]) -> list[tuple[int | N
     each record: (record index | None, similarity) per row."""
     m, k = len(score), len(records)
     dp = [[0.0] * (k + 1) for _ in range(m + 1)]
+    bonus = [VALUES_BONUS if r.values else 0.0 for r in records]
     for i in range(1, m + 1):
         row, prev, s_row = dp[i], dp[i - 1], score[i - 1]
         for j in range(1, k + 1):
-            best = max(prev[j], row[j - 1])
+            best = prev[j] if prev[j] > row[j - 1] else row[j - 1]
             s = s_row[j - 1]
-            if s >= MATCH_MIN:
-                best = max(best, prev[j - 1] + s + (VALUES_BONUS if records[j - 1].values else 0.0))
+            if s >= MATCH_MIN and prev[j - 1] + s + bonus[j - 1] > best:
+                best = prev[j - 1] + s + bonus[j - 1]
             row[j] = best
     out: list[tuple[int | None, float]] = [(None, 0.0)] * m
     i, j = m, k
     while i > 0 and j > 0:
         s = score[i - 1][j - 1]
-        if s >= MATCH_MIN and dp[i][j] == dp[i - 1][j - 1] + s + (VALUES_BONUS if records[j - 1].values else 0.0):
+        if s >= MATCH_MIN and dp[i][j] == dp[i - 1][j - 1] + s + bonus[j - 1]:
             out[i - 1] = (j - 1, s)
             i, j = i - 1, j - 1
         elif dp[i][j] == dp[i - 1][j]:

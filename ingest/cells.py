@@ -7,7 +7,7 @@ extraction (``…申请数量10430000107``) come out as a label token and a digi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .decode import Cells
 
@@ -21,8 +21,7 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\
 _MARKUP = re.compile(r"^#+\s*|\*\*|__")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # TEXT | NUMBER | BLANK
     raw: str  # the text as printed (after normalisation)
     value: float | None = None
@@ -64,7 +63,8 @@ def tokenize(lines: list[Cells], line_numbers: list[int]) -> list[Token]:
             if cell is None:
                 tokens.append(Token(BLANK, "", None, line, cell_no))
                 continue
-            cell = _MARKUP.sub("", cell).strip()
+            if "*" in cell or "#" in cell or "_" in cell:
+                cell = _MARKUP.sub("", cell).strip()
             if not cell:
                 continue
             if cell in _NULL_MARKERS:
@@ -80,7 +80,7 @@ _HAS_DIGIT = re.compile(r"\d")
 def _cell_tokens(cell: str, line: int, cell_no: int) -> list[Token]:
     if cell.isdigit():
         return [Token(NUMBER, cell, float(cell), line, cell_no)]
-    if not _HAS_DIGIT.search(cell):
+    if "。" in cell or not _HAS_DIGIT.search(cell):  # a sentence holds no cell values
         return [Token(TEXT, "".join(cell.split()), None, line, cell_no)]
     out: list[Token] = []
     text: list[str] = []

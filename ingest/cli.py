@@ -11,11 +11,13 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 from .form import load_form
 from .parse import UNREADABLE, ParsedReport, parse_report, report_id, source_format_of
-from .staging import StagingWriter
+from .staging import StagingWriter, to_tables
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 STATUSES = ("parsed", "partial", "no_tables", "unreadable")
@@ -27,21 +29,71 @@ def find_reports(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
-def _parse_file(args: tuple[str, str]) -> ParsedReport:
-    path, rel = args
+CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
+_WORKER: dict = {}
+
+
+def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str]) -> None:
+    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns)
+
+
+def _parse_file(path: str, rel: str) -> ParsedReport:
     try:
         raw = Path(path).read_bytes()
     except OSError as e:
-        rep = ParsedReport(report_id="", source_path=rel, source_format="text", status=UNREADABLE)
+        rep = ParsedReport(report_id="", source_path=rel, source_format=source_format_of(Path(path).suffix),
+                           status=UNREADABLE)
         rep.warnings.append(f"unreadable:os_error:{e.strerror}")
         return rep
     try:
-        return parse_report(raw, rel, Path(path).suffix)
+        return parse_report(raw, rel, Path(path).suffix, _WORKER["form"])
     except Exception as e:  # a parser bug must cost one file, not the run
         rep = ParsedReport(report_id=report_id(raw), source_path=rel, source_format=source_format_of(Path(path).suffix),
                            status=UNREADABLE, size_bytes=len(raw))
         rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
         return rep
+
+
+def _parse_chunk(tasks: list[tuple[str, str]]) -> dict[str, pa.Table]:
+    """Parse a chunk of files into staging tables (in a worker: only tables cross processes).
+    A copy of a file earlier in the chunk keeps its row, with a warning, and no cells."""
+    reports, extras, with_cells, first_in_chunk = [], [], [], {}
+    manifest, extra_columns = _WORKER["manifest"], _WORKER["extra_columns"]
+    for path, rel in tasks:
+        rep = _parse_file(path, rel)
+        row = manifest.get(rep.source_path) or manifest.get(Path(rep.source_path).name)
+        extras.append(apply_manifest(rep, row, extra_columns))
+        copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
+        if copy_of:
+            rep.warnings.append(f"duplicate_of:{copy_of}")
+        else:
+            first_in_chunk[rep.report_id] = rep.source_path
+        with_cells.append(copy_of is None)
+        reports.append(rep)
+    return to_tables(reports, extras, _WORKER["form"], extra_columns, with_cells)
+
+
+def _drop_earlier_copies(tables: dict[str, pa.Table], seen: dict[str, str]) -> dict[str, pa.Table]:
+    """Files whose bytes an earlier chunk already staged keep their row, with a warning; their
+    cells are staged once, under the first path."""
+    reports = tables["reports"]
+    ids = reports.column("report_id").to_pylist()
+    copies = {i: seen[rid] for i, rid in enumerate(ids) if rid in seen}
+    for rid, path in zip(ids, reports.column("source_path").to_pylist()):
+        if rid:
+            seen.setdefault(rid, path)
+    if not copies:
+        return tables
+    warnings = reports.column("warnings").to_pylist()
+    for i, first in copies.items():
+        warnings[i] = warnings[i] + [f"duplicate_of:{first}"]
+    out = {"reports": reports.set_column(reports.schema.get_field_index("warnings"), "warnings",
+                                         pa.array(warnings, reports.schema.field("warnings").type))}
+    copied = pa.array({ids[i] for i in copies}, pa.string())
+    for name, table in tables.items():
+        if name != "reports":
+            out[name] = table.filter(pc.invert(pc.is_in(table.column("report_id"), copied)))
+    return out
 
 
 def read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -82,37 +134,35 @@ def apply_manifest(rep: ParsedReport, row: dict[str, str] | None, extra_columns:
 
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None) -> Counter:
-    form = load_form()
     files = find_reports(raw_dir)
     manifest_rows, extra_columns = read_manifest(manifest) if manifest else ({}, [])
     jobs = jobs or os.cpu_count() or 1
     tasks = [(str(p), p.relative_to(raw_dir).as_posix()) for p in files]
+    chunks = [tasks[i: i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
     stats: Counter = Counter()
     seen: dict[str, str] = {}
-    with StagingWriter(out_dir, form, extra_columns) as writer:
-        if jobs > 1 and len(tasks) > 1:
-            pool = ProcessPoolExecutor(max_workers=jobs)
-            results = pool.map(_parse_file, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
-        else:
-            pool, results = None, map(_parse_file, tasks)
-        try:
-            for rep in tqdm(results, total=len(tasks), unit="file", disable=None if progress is None else not progress,
-                            desc="ingest", file=sys.stderr):
-                first = rep.report_id and rep.report_id not in seen
-                if rep.report_id and not first:
-                    rep.warnings.append(f"duplicate_of:{seen[rep.report_id]}")
-                else:
-                    seen[rep.report_id] = rep.source_path
-                row = manifest_rows.get(rep.source_path) or manifest_rows.get(Path(rep.source_path).name)
-                extras = apply_manifest(rep, row, extra_columns)
-                writer.add(rep, extras, tables=bool(first))
-                stats["files"] += 1
-                stats[f"status:{rep.status}"] += 1
-                for w in rep.warnings:
-                    stats[f"warning:{w.split(':')[0]}"] += 1
-        finally:
-            if pool:
-                pool.shutdown()
+    pool = None
+    if jobs > 1 and len(chunks) > 1:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(manifest_rows, extra_columns))
+        results = pool.map(_parse_chunk, chunks)
+    else:
+        _init_worker(manifest_rows, extra_columns)
+        results = map(_parse_chunk, chunks)
+    try:
+        with StagingWriter(out_dir, extra_columns) as writer, \
+                tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
+                     disable=None if progress is None else not progress) as bar:
+            for tables in results:
+                tables = _drop_earlier_copies(tables, seen)
+                writer.add(tables)
+                reports = tables["reports"]
+                stats["files"] += reports.num_rows
+                stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
+                stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
+                bar.update(reports.num_rows)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     return stats
 
 
@@ -155,5 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress)
     if not args.quiet:
-        print(summary(stats, time.perf_counter() - started, args.out))
+        try:
+            print(summary(stats, time.perf_counter() - started, args.out))
+        except BrokenPipeError:  # `| head`: the reader has gone, the files are written
+            sys.stderr.close()
     return 0

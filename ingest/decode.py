@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+import bisect
 import html
 
 Cells = list  # list[str | None]: one line of cells; None is an explicitly blank HTML cell
@@ -147,13 +148,18 @@ class _Table:
 class _TableText:
     """Collects text lines; each ``<tr>`` becomes one line of cells (nested tables: innermost rows)."""
 
-    def __init__(self) -> None:
-        self.line = 1
+    def __init__(self, newlines: list[int]) -> None:
+        self.offset = 0  # where in the document the scan is
+        self._newlines = newlines
         self.lines: list[Cells] = []
         self.numbers: list[int] = []
         self.plain: list[str] = []
         self._text: list[str] = []  # text outside any cell
         self._tables: list[_Table] = []
+
+    @property
+    def line(self) -> int:
+        return bisect.bisect_right(self._newlines, self.offset) + 1
 
     def _flush_text(self) -> None:
         s = " ".join("".join(self._text).split())
@@ -244,6 +250,8 @@ class _TableText:
         self._flush_text()
 
 
+# inline formatting (Word's <span> soup) carries no cell structure: dropped before the scan, in C
+_INLINE_TAGS = re.compile(r"</?(?:span|font|b|i|u|s|em|strong|small|big|sup|sub|a|o:p|ins|del|label)\b[^>]*>", re.I)
 _MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
 
 
@@ -251,34 +259,41 @@ def _scan(html_text: str, parser: _TableText) -> None:
     """Feed tags and text to ``parser`` in document order (a regex scan: HTMLParser is 5x slower)."""
     pos = 0
     for m in _MARKUP_TOKEN.finditer(html_text):
-        if m.start() < pos:  # inside a skipped script/style body
+        start = m.start()
+        if start < pos:  # inside a skipped script/style body
             continue
-        if m.start() > pos:
-            chunk = html_text[pos:m.start()]
-            parser.handle_data(html.unescape(chunk))
-            parser.line += chunk.count("\n")
-        parser.line += html_text.count("\n", m.start(), m.end())
+        if start > pos:
+            chunk = html_text[pos:start]
+            if not chunk.isspace():
+                parser.offset = pos
+                parser.handle_data(_unescape(chunk))
         pos = m.end()
-        closing, tag = m.group(1), (m.group(2) or "").lower()
+        tag = m.group(2)
         if not tag:
             continue
-        if closing:
+        tag = tag.lower()
+        parser.offset = start
+        if m.group(1):
             parser.handle_endtag(tag)
         elif tag in _SKIP_TAGS:
             end = re.compile(rf"</{tag}\s*>", re.I).search(html_text, pos)
-            stop = end.end() if end else len(html_text)
-            parser.line += html_text.count("\n", pos, stop)
-            pos = stop
+            pos = end.end() if end else len(html_text)
         else:
             parser.handle_starttag(tag)
     if pos < len(html_text):
-        parser.handle_data(html.unescape(html_text[pos:]))
+        parser.offset = pos
+        parser.handle_data(_unescape(html_text[pos:]))
     parser.close()
 
 
+def _unescape(chunk: str) -> str:
+    """Entities decoded and folded like the rest of the text (&#65297; is a full-width 1)."""
+    return normalise(html.unescape(chunk)) if "&" in chunk else chunk
+
+
 def html_to_lines(text: str) -> Decoded:
-    parser = _TableText()
+    """``text`` is already normalised; inline tags go, then rows become lines of cells."""
+    text = _INLINE_TAGS.sub("", text)
+    parser = _TableText([m.start() for m in re.finditer("\n", text)])
     _scan(text, parser)
-    plain = normalise("\n".join(parser.plain))  # entities may decode to full-width forms
-    lines = [[normalise(c) if c is not None else None for c in cells] for cells in parser.lines]
-    return Decoded(text=plain, lines=lines, line_numbers=parser.numbers, source_format="html")
+    return Decoded(text="\n".join(parser.plain), lines=parser.lines, line_numbers=parser.numbers, source_format="html")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import metadata
 from .align import Cell, TableResult, find_applications_start, find_proactive_start, label_index, \
-    parse_applications, parse_proactive, parse_reviews, record_keys, window_end
+    parse_applications, parse_proactive, parse_reviews, record_scores, window_end
 from .cells import tokenize
 from .decode import Unreadable, decode
 from .form import LAYOUTS, Form, load_form
@@ -59,7 +59,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
 
     records = build_records(tokenize(doc.lines, doc.line_numbers))
     index = label_index(form)
-    scores = [index.scores(record_keys(r)) for r in records]  # every record against every form label
+    scores = [record_scores(r, index) for r in records]  # every record against every form label
     app_start = find_applications_start(records, scores, form)
     pro_start = find_proactive_start(records)
 

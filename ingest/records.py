@@ -20,10 +20,13 @@ _NOISE = re.compile(r"[\s\W_]+")
 class Record:
     label_tokens: list[Token] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
+    label: str = ""  # set by finish() once the record is built
+    is_narrative: bool = False
 
-    @property
-    def label(self) -> str:
-        return "".join(t.raw for t in self.label_tokens)
+    def finish(self) -> "Record":
+        self.label = label = "".join(t.raw for t in self.label_tokens)
+        self.is_narrative = "。" in label or len(label) > 240  # a sentence, not a table label
+        return self
 
     @property
     def line(self) -> int:
@@ -36,11 +39,6 @@ class Record:
         n = len(self.label_tokens)
         starts = [0] + list(range(max(1, n - tails), n))
         return ["".join(t.raw for t in self.label_tokens[k:]) for k in starts]
-
-    @property
-    def is_narrative(self) -> bool:
-        label = self.label
-        return "。" in label or len(label) > 240
 
 
 def starts_record(text: str) -> bool:
@@ -61,6 +59,8 @@ def build_records(tokens: list[Token]) -> list[Record]:
                 current = Record()
                 records.append(current)
             current.values.append(tok)
+    for rec in records:
+        rec.finish()
     return records
 
 

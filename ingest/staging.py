@@ -17,7 +17,7 @@ from .parse import ParsedReport
 
 BATCH_REPORTS = 2000
 
-REPORTS = pa.schema([
+REPORTS = pa.schema([  # the contract's columns, then provenance
     ("report_id", pa.string()), ("source_path", pa.string()), ("source_format", pa.string()),
     ("title", pa.string()), ("agency", pa.string()), ("report_year", pa.int16()), ("layout", pa.string()),
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
@@ -37,71 +37,80 @@ PROACTIVE = pa.schema([
 ])
 
 
-class StagingWriter:
-    """Context manager: ``add()`` reports, files appear atomically on a clean exit."""
+def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], form: Form,
+              extra_columns: list[str], with_cells: list[bool]) -> dict[str, pa.Table]:
+    """ParsedReports → the four staging tables. A report without a layout has no cells, and
+    neither has one whose ``with_cells`` is False (a copy of bytes staged under another path)."""
+    cols: dict[str, dict[str, list]] = {name: {f.name: [] for f in schema}
+                                         for name, schema in schemas(extra_columns).items()}
+    r = cols["reports"]
+    applicants = form.applicants
+    for rep, extra, cells_wanted in zip(reports, extras, with_cells):
+        for name in REPORTS.names:
+            r[name].append(getattr(rep, name))
+        for name in extra_columns:
+            r[name].append(extra.get(name))
+        if not (rep.layout and cells_wanted):
+            continue
+        rid = rep.report_id
+        a = cols["applications"]
+        cells = [c for row in rep.applications.values() for c in row]
+        a["report_id"].extend([rid] * len(cells))
+        a["row_code"].extend(code for code in rep.applications for _ in applicants)
+        a["applicant_type"].extend(applicants * len(rep.applications))
+        a["value"].extend(None if c.value is None else int(c.value) for c in cells)
+        a["raw"].extend(c.raw for c in cells)
+        a["source_line"].extend(c.line for c in cells)
+        for name, key, by_code in (("reviews", "cell", rep.reviews), ("proactive", "measure", rep.proactive)):
+            t = cols[name]
+            t["report_id"].extend([rid] * len(by_code))
+            t[key].extend(by_code)
+            cast = int if name == "reviews" else float
+            t["value"].extend(None if c.value is None else cast(c.value) for c in by_code.values())
+            t["raw"].extend(c.raw for c in by_code.values())
+            t["source_line"].extend(c.line for c in by_code.values())
+    return {name: pa.table(c, schema=schemas(extra_columns)[name]) for name, c in cols.items()}
 
-    def __init__(self, out_dir: str | os.PathLike, form: Form, extra_columns: list[str] = ()):
+
+def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
+    reports = REPORTS
+    for name in extra_columns:
+        reports = reports.append(pa.field(name, pa.string()))
+    return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE}
+
+
+class StagingWriter:
+    """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports; the files
+    appear under their names only on a clean exit."""
+
+    def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
-        self.form = form
-        self.extra_columns = list(extra_columns)
-        reports_schema = REPORTS
-        for name in self.extra_columns:
-            reports_schema = reports_schema.append(pa.field(name, pa.string()))
-        self.schemas = {"reports": reports_schema, "applications": APPLICATIONS, "reviews": REVIEWS,
-                        "proactive": PROACTIVE}
-        self._rows: dict[str, dict[str, list]] = {}
+        self.schemas = schemas(list(extra_columns))
+        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._pending = 0
         self._tmp = {name: self.out / f".{name}.parquet.{os.getpid()}.tmp" for name in self.schemas}
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
-        self._reset()
         return self
 
-    def _reset(self) -> None:
-        self._rows = {name: {f.name: [] for f in schema} for name, schema in self.schemas.items()}
-        self._pending = 0
-
-    def add(self, rep: ParsedReport, extras: dict[str, str | None] | None = None, tables: bool = True) -> None:
-        """One input file; ``tables=False`` for a copy of a report already added (its cells once)."""
-        r = self._rows["reports"]
-        for name in ("report_id", "source_path", "source_format", "title", "agency", "report_year", "layout",
-                     "published_at", "info_fee_yuan", "status", "warnings", "encoding", "size_bytes"):
-            r[name].append(getattr(rep, name))
-        for name in self.extra_columns:
-            r[name].append((extras or {}).get(name))
-        if tables and rep.layout:
-            a = self._rows["applications"]
-            applicants = self.form.applicants
-            for row_code, cells in rep.applications.items():
-                for applicant, c in zip(applicants, cells):
-                    a["report_id"].append(rep.report_id)
-                    a["row_code"].append(row_code)
-                    a["applicant_type"].append(applicant)
-                    a["value"].append(None if c.value is None else int(c.value))
-                    a["raw"].append(c.raw)
-                    a["source_line"].append(c.line)
-            for name, key, cells in (("reviews", "cell", rep.reviews), ("proactive", "measure", rep.proactive)):
-                t = self._rows[name]
-                for code, c in cells.items():
-                    t["report_id"].append(rep.report_id)
-                    t[key].append(code)
-                    t["value"].append(None if c.value is None else (int(c.value) if name == "reviews" else c.value))
-                    t["raw"].append(c.raw)
-                    t["source_line"].append(c.line)
-        self._pending += 1
+    def add(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            self._buffers[name].append(table)
+        self._pending += tables["reports"].num_rows
         if self._pending >= BATCH_REPORTS:
             self.flush()
 
     def flush(self) -> None:
-        for name, cols in self._rows.items():
-            table = pa.table(cols, schema=self.schemas[name])
+        for name, parts in self._buffers.items():
             if name not in self._writers:
                 self._writers[name] = pq.ParquetWriter(self._tmp[name], self.schemas[name], compression="zstd")
+            table = pa.concat_tables(parts) if parts else self.schemas[name].empty_table()
             if table.num_rows:
                 self._writers[name].write_table(table)
-        self._reset()
+            parts.clear()
+        self._pending = 0
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:

@@ -5,10 +5,15 @@ reads like the official form. Used by the tests; see ``render`` for the shapes.
 """
 from __future__ import annotations
 
+import argparse
 import html
+import json
 import random
 import re
+import sys
 from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
 
 from .form import Form, load_form
 
@@ -70,9 +75,21 @@ def random_truth(rng: random.Random, layout: str | None = None, form: Form | Non
                 proactive[code] = round(rng.uniform(0, 20000), rng.choice((0, 2, 4)))
             else:
                 proactive[code] = float(rng.randint(0, 3000) if rng.random() < 0.7 else 0)
-    agency = rng.choice(("泸州市纳溪区", "烟台市芝罘区发展和改革局", "湖山乡人民政府", "株洲市芦淞区人民政府", "厦门市海沧区人民政府"))
     fee = rng.choice((0.0, 0.0, 380.0, 1200.0, None))
-    return Truth(layout, year, agency, full, reviews, proactive, fee, f"{year + 1}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}")
+    return Truth(layout, year, agency_name(rng.randrange(10_000)), full, reviews, proactive, fee,
+                 f"{year + 1}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}")
+
+
+CITIES = ("泸州", "烟台", "株洲", "厦门", "龙岩", "温州", "绵阳", "保定", "赣州", "南阳", "柳州", "曲靖")
+DISTRICTS = ("纳溪", "芝罘", "芦淞", "海沧", "永定", "鹿城", "涪城", "莲池", "章贡", "卧龙", "城中", "麒麟")
+BODIES = ("人民政府", "发展和改革局", "教育局", "财政局", "自然资源局", "生态环境局", "卫生健康委员会", "市场监督管理局",
+          "住房和城乡建设局", "交通运输局", "人民政府办公室", "司法局")
+
+
+def agency_name(n: int) -> str:
+    """The n-th of 1,728 plausible agencies (city × district × body): the same n, the same body."""
+    city, district, body = CITIES[n % 12], DISTRICTS[n // 12 % 12], BODIES[n // 144 % 12]
+    return f"{city}市{district}区{body}"
 
 
 def _split_label(label_zh: str) -> tuple[str | None, str]:
@@ -149,24 +166,37 @@ NARRATIVE = [
     "本年度,我单位认真贯彻落实《中华人民共和国政府信息公开条例》,坚持以公开为常态、不公开为例外。",
     "全年累计主动公开政府信息 {n} 条,办理政府信息公开申请若干件,政务公开质量稳步提升。",
     "下一步,我们将进一步加强政策解读,拓展公开渠道,不断提升政务公开工作水平。",
+    "(一)主动公开情况。围绕重点领域信息公开,通过政府门户网站发布各类信息{n}条,其中政策文件{m}件。",
+    "(二)依申请公开情况。严格按照法定程序办理,规范答复文书,做到依法、及时、准确答复。",
+    "(三)政府信息管理。健全信息发布审核机制,落实“三审三校”制度,做好保密审查。",
+    "(四)平台建设情况。优化门户网站栏目设置,加强政务新媒体管理,全年发布信息{m}条。",
+    "(五)监督保障情况。将政务公开纳入绩效考核,开展业务培训{m}次,未发生责任追究情况。",
+    "存在的问题:一是公开内容的深度和广度有待加强;二是政策解读形式较为单一。",
 ]
+TITLES = ("{agency}{year}年政府信息公开工作年度报告", "{year}年{agency}政府信息公开工作年度报告",
+          "{agency}{year}年度政府信息公开工作报告")
+DATES = ("发布时间:{y}-{m:02d}-{d:02d} 09:30:00", "发布日期:{y}年{m}月{d}日", "时间:{y}-{m:02d}-{d:02d}")
 
 
-def _fee_sentence(truth: Truth) -> str:
+def _fee_sentence(truth: Truth, rng: random.Random) -> str:
     if truth.info_fee_yuan is None:
         return "无。"
     if truth.info_fee_yuan == 0:
-        return "本年度未收取信息处理费。"
-    return f"本年度共收取信息处理费{_fmt(truth.info_fee_yuan)}元。"
+        return rng.choice(("本年度未收取信息处理费。", "本年度无收取信息处理费情况。",
+                           f"{truth.report_year}年,未向申请人收取与政府信息公开申请有关的费用。"))
+    return rng.choice((f"本年度共收取信息处理费{_fmt(truth.info_fee_yuan)}元。",
+                       f"{truth.report_year}年实际收取信息处理费共计{_fmt(truth.info_fee_yuan)}元。"))
 
 
 def _sections(truth: Truth, rng: random.Random) -> tuple[str, list[str]]:
     ref = "国办公开办函〔2019〕60号" if truth.layout == "2019" else "国办公开办函〔2021〕30号"
-    title = f"{truth.agency}{truth.report_year}年政府信息公开工作年度报告"
-    intro = [title, f"发布时间:{truth.published_at}",
+    title = rng.choice(TITLES).format(agency=truth.agency, year=truth.report_year)
+    y, m, d = (int(x) for x in truth.published_at.split("-"))
+    paragraphs = [p.format(n=rng.randint(10, 9000), m=rng.randint(1, 60)) for p in rng.sample(NARRATIVE, rng.randint(2, 6))]
+    intro = [title, rng.choice(DATES).format(y=y, m=m, d=d),
              f"本报告根据《中华人民共和国政府信息公开条例》和{ref}要求编制。"
              f"本报告所列数据的统计期限自{truth.report_year}年1月1日至{truth.report_year}年12月31日止。",
-             "一、总体情况", NARRATIVE[0], NARRATIVE[1].format(n=rng.randint(10, 9000))]
+             "一、总体情况", *paragraphs]
     return title, intro
 
 
@@ -194,7 +224,7 @@ def render(truth: Truth, shape: str, seed: int = 0, *, damage: bool = False, app
     _, intro = _sections(truth, rng)
     tables = [("二、主动公开政府信息情况", pro), ("三、收到和处理政府信息公开申请情况", app),
               ("四、政府信息公开行政复议、行政诉讼情况", rev)]
-    closing = ["五、存在的主要问题及改进情况", NARRATIVE[2], "六、其他需要报告的事项", _fee_sentence(truth)]
+    closing = ["五、存在的主要问题及改进情况", NARRATIVE[2], "六、其他需要报告的事项", _fee_sentence(truth, rng)]
     if appendix:
         tables = [(re.sub(r"^[二三四]", n, h), rows) for n, (h, rows) in zip("一二三", tables)]
         blocks = [("text", intro + closing + ["附件:政府信息公开情况统计表"])] + [("table", t) for t in tables]
@@ -297,3 +327,97 @@ def _render_html(blocks: list, rng: random.Random) -> str:
         parts.append("</tbody></table>")
     parts.append("</div></body></html>")
     return "\n".join(parts)
+
+
+# --- a corpus with its answers -----------------------------------------------------------------
+
+WEIGHTS = {"pipe": 3, "cell_per_line": 3, "cell_per_line_pipe": 2, "html": 3, "markdown": 2, "run_together": 1}
+
+
+def break_identity(truth: Truth, rng: random.Random) -> None:
+    """An agency's slip: one printed 总计 off by a few (the numbers as printed are the answer)."""
+    row = rng.choice([r for r, v in truth.applications.items() if v[0] is not None])
+    truth.applications[row][6] += rng.choice((-2, -1, 1, 2, 3, 10))
+    truth.applications[row][6] = max(0, truth.applications[row][6])
+
+
+def runs_decode_alone(truth: Truth, form: Form) -> bool:
+    """Whether every run-together row of table 三 and 四 has exactly one cut that fits its own
+    totals (an independent brute force over cut positions, not the parser's decoder)."""
+    def fits(values: list[int], groups: list[tuple[int, int]]) -> bool:
+        digits = "".join(str(v) for v in values)
+        found = 0
+        for cut in combinations(range(1, len(digits)), len(values) - 1):
+            bounds = (0, *cut, len(digits))
+            parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+            if any(len(p) > 1 and p[0] == "0" for p in parts):
+                continue
+            nums = [int(p) for p in parts]
+            if all(sum(nums[a:b - 1]) == nums[b - 1] for a, b in groups):
+                found += 1
+                if found > 1:
+                    return False
+        return found == 1
+
+    if len("".join(str(v) for v in truth.reviews)) > 24:
+        return False
+    return all(fits(v, [(0, 7)]) for v in truth.applications.values() if None not in v) \
+        and fits(truth.reviews, [(0, 5), (5, 10), (10, 15)])
+
+
+def gold_of(truth: Truth, source: str) -> dict:
+    return {"source": source, "report_year": truth.report_year, "layout": truth.layout,
+            "published_at": truth.published_at, "info_fee_yuan": truth.info_fee_yuan,
+            "applications": truth.applications, "reviews": truth.reviews, "proactive": truth.proactive}
+
+
+def write_corpus(out: Path, n: int, seed: int = 0, broken: float = 0.05, dropped: float = 0.05,
+                 damaged: float = 0.3, appendix: float = 0.1, shapes: tuple[str, ...] = SHAPES,
+                 start: int = 0) -> None:
+    """``n`` reports under out/raw and their answers under out/gold (the shared gold format)."""
+    form = load_form()
+    (out / "raw").mkdir(parents=True, exist_ok=True)
+    (out / "gold").mkdir(parents=True, exist_ok=True)
+    weights = [WEIGHTS[sh] for sh in shapes]
+    for i in range(start, start + n):
+        rng = random.Random(f"{seed}:{i}")
+        truth = random_truth(rng, form=form)
+        truth.agency = agency_name(rng.randrange(max(1, n // 3)))  # bodies recur across years
+        shape = rng.choices(shapes, weights)[0]
+        is_broken, drops = rng.random() < broken, (rng.randint(1, 3) if rng.random() < dropped else 0)
+        if is_broken:
+            break_identity(truth, rng)
+        if shape == "run_together" and (is_broken or drops or not runs_decode_alone(truth, form)):
+            shape = "pipe"  # only run together what the report itself determines
+        data, suffix, expected = render(truth, shape, rng.randrange(2**32), damage=rng.random() < damaged,
+                                        appendix=rng.random() < appendix, drop_cells=drops, form=form)
+        name = f"{i:07d}_{shape}"
+        (out / "raw" / f"{name}{suffix}").write_bytes(data)
+        (out / "gold" / f"{name}.json").write_text(json.dumps(gold_of(expected, f"{name}{suffix}"), ensure_ascii=False),
+                                                   encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ingest.synth",
+                                 description="Write synthetic OGI annual reports with known answers (gold JSON).")
+    ap.add_argument("out", type=Path, help="folder: reports go to OUT/raw, answers to OUT/gold")
+    ap.add_argument("-n", type=int, default=1000, help="number of reports (default 1000)")
+    ap.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    ap.add_argument("--start", type=int, default=0, help="number of the first report (to add to a corpus)")
+    ap.add_argument("--broken", type=float, default=0.05, help="share of reports with a wrong printed total")
+    ap.add_argument("--dropped", type=float, default=0.05, help="share of reports with dropped cells")
+    ap.add_argument("--damaged", type=float, default=0.3, help="share of reports with damaged labels")
+    ap.add_argument("--appendix", type=float, default=0.1, help="share with the tables after the narrative")
+    ap.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated subset of {','.join(SHAPES)}")
+    args = ap.parse_args(argv)
+    shapes = tuple(s for s in args.shapes.split(",") if s)
+    unknown = set(shapes) - set(SHAPES)
+    if unknown:
+        ap.error(f"unknown shapes: {', '.join(sorted(unknown))}")
+    write_corpus(args.out, args.n, args.seed, args.broken, args.dropped, args.damaged, args.appendix, shapes, args.start)
+    print(f"wrote {args.n} reports to {args.out / 'raw'} and their answers to {args.out / 'gold'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

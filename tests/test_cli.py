@@ -136,7 +136,7 @@ def test_a_parser_crash_costs_one_file(messy, tmp_path, monkeypatch):
     def flaky(raw, rel, suffix, form=None):
         if rel.endswith("001_5a46c2b8c80e9869.txt"):
             raise ValueError("boom")
-        return real(raw, rel, suffix)
+        return real(raw, rel, suffix, form)
 
     monkeypatch.setattr(cli, "parse_report", flaky)
     out = tmp_path / "staging"
