@@ -69,8 +69,9 @@ def record_keys(rec: Record) -> list[frozenset[str]]:
 class LabelIndex:
     """Form labels indexed by their bigrams: scores a record against every label in one pass."""
 
-    def __init__(self, labels: list[str]):
+    def __init__(self, labels: list[str], groups: dict[str, slice] | None = None):
         self.labels = labels
+        self.groups = groups or {}  # named runs of labels, e.g. a table's rows
         self.zero = [0.0] * len(labels)
         self.position = {label: i for i, label in enumerate(labels)}
         self.sizes = []
@@ -97,9 +98,11 @@ class LabelIndex:
 @lru_cache(maxsize=4)
 def label_index(form: Form) -> LabelIndex:
     """Every printed row label of tables 三 and 二, both layouts: each record is scored once."""
-    labels = [r.match_zh for r in form.table_rows("applications")]
-    labels += [label for layout in LAYOUTS for _, label, _ in form.proactive_items(layout)]
-    return LabelIndex(list(dict.fromkeys(labels)))
+    applications = list(dict.fromkeys(r.match_zh for r in form.table_rows("applications")))
+    proactive = list(dict.fromkeys(label for layout in LAYOUTS for _, label, _ in form.proactive_items(layout)))
+    n = len(applications)
+    return LabelIndex(applications + proactive,
+                      {"applications": slice(0, n), "proactive": slice(n, n + len(proactive))})
 
 
 def align(records: list[Record], score: list[list[float]]) -> list[tuple[int | None, float]]:
@@ -228,9 +231,9 @@ def fill_gaps_by_position(matches: list[int | None], records: list[Record], lo: 
 def find_applications_start(records: list[Record], scores: list[list[float]], form: Form) -> int | None:
     """The first record that reads like table 三's first rows, with more of its rows after it."""
     index = label_index(form)
-    rows = [index.position[label] for label in dict.fromkeys(r.match_zh for r in form.table_rows("applications"))]
-    first = rows[:3]
-    strong = [max(sc[i] for i in rows) >= 0.8 for sc in scores]
+    table = index.groups["applications"]
+    first = [index.position[r.match_zh] for r in form.table_rows("applications", "2021")[:3]]
+    strong = [max(sc[table]) >= 0.8 for sc in scores]
     for j, sc in enumerate(scores):
         if sc[first[0]] < 0.6 and max(sc[i] for i in first[1:]) < 0.8:
             continue
