@@ -250,8 +250,8 @@ class _TableText:
         self._flush_text()
 
 
-# inline formatting (Word's <span> soup) carries no cell structure: dropped before the scan, in C
-_INLINE_TAGS = re.compile(r"</?(?:span|font|b|i|u|s|em|strong|small|big|sup|sub|a|o:p|ins|del|label)\b[^>]*>", re.I)
+# inline formatting (Word's <span> soup) carries no cell structure: the scan passes over it
+_INLINE_TAGS = frozenset("span font b i u s em strong small big sup sub a o ins del label".split())
 _MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
 
 
@@ -272,6 +272,8 @@ def _scan(html_text: str, parser: _TableText) -> None:
         if not tag:
             continue
         tag = tag.lower()
+        if tag in _INLINE_TAGS:
+            continue
         parser.offset = start
         if m.group(1):
             parser.handle_endtag(tag)
@@ -293,7 +295,6 @@ def _unescape(chunk: str) -> str:
 
 def html_to_lines(text: str) -> Decoded:
     """``text`` is already normalised; inline tags go, then rows become lines of cells."""
-    text = _INLINE_TAGS.sub("", text)
     parser = _TableText([m.start() for m in re.finditer("\n", text)])
     _scan(text, parser)
     return Decoded(text="\n".join(parser.plain), lines=parser.lines, line_numbers=parser.numbers, source_format="html")
