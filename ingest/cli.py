@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .form import load_form
 from .parse import UNREADABLE, ParsedReport, parse_report, report_id, source_format_of
+from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .staging import StagingWriter, to_tables
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -33,25 +34,27 @@ CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on -
 _WORKER: dict = {}
 
 
-def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str]) -> None:
-    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns)
+def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str], version: str) -> None:
+    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns, version=version)
 
 
 def _parse_file(path: str, rel: str) -> ParsedReport:
     try:
         raw = Path(path).read_bytes()
+        mtime_ns = os.stat(path).st_mtime_ns
     except OSError as e:
         rep = ParsedReport(report_id="", source_path=rel, source_format=source_format_of(Path(path).suffix),
                            status=UNREADABLE)
         rep.warnings.append(f"unreadable:os_error:{e.strerror}")
         return rep
     try:
-        return parse_report(raw, rel, Path(path).suffix, _WORKER["form"])
+        rep = parse_report(raw, rel, Path(path).suffix, _WORKER["form"])
     except Exception as e:  # a parser bug must cost one file, not the run
         rep = ParsedReport(report_id=report_id(raw), source_path=rel, source_format=source_format_of(Path(path).suffix),
                            status=UNREADABLE, size_bytes=len(raw))
         rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
-        return rep
+    rep.mtime_ns = mtime_ns
+    return rep
 
 
 def _parse_chunk(tasks: list[tuple[str, str]]) -> dict[str, pa.Table]:
@@ -70,7 +73,7 @@ def _parse_chunk(tasks: list[tuple[str, str]]) -> dict[str, pa.Table]:
             first_in_chunk[rep.report_id] = rep.source_path
         with_cells.append(copy_of is None)
         reports.append(rep)
-    return to_tables(reports, extras, _WORKER["form"], extra_columns, with_cells)
+    return to_tables(reports, extras, _WORKER["form"], extra_columns, with_cells, _WORKER["version"])
 
 
 def _drop_earlier_copies(tables: dict[str, pa.Table], seen: dict[str, str]) -> dict[str, pa.Table]:
@@ -133,42 +136,99 @@ def apply_manifest(rep: ParsedReport, row: dict[str, str] | None, extra_columns:
 
 
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
-        progress: bool | None = None) -> Counter:
-    files = find_reports(raw_dir)
+        progress: bool | None = None, full: bool = False) -> Counter:
+    """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused."""
     manifest_rows, extra_columns = read_manifest(manifest) if manifest else ({}, [])
-    jobs = jobs or os.cpu_count() or 1
-    tasks = [(str(p), p.relative_to(raw_dir).as_posix()) for p in files]
-    chunks = [tasks[i: i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
+    version = ingest_version(manifest)
+    staged = None if full else Staged.load(out_dir, version)
     stats: Counter = Counter()
+    unchanged, moved, tasks = [], [], []
+    for p in find_reports(raw_dir):
+        rel, st = p.relative_to(raw_dir).as_posix(), p.stat()
+        if staged and staged.unchanged(rel, st.st_size, st.st_mtime_ns):
+            unchanged.append(rel)
+        elif staged and (rid := _content_id(p)) in staged.by_id:
+            moved.append((rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
+        else:
+            tasks.append((str(p), rel))
+    if staged and not tasks and not moved and len(unchanged) == len(staged.by_path):
+        _count(stats, staged.reports)  # nothing changed: the staged files stand as they are
+        stats["unchanged"] = len(unchanged)
+        return stats
+    stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
+
+    chunks = [tasks[i: i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
     seen: dict[str, str] = {}
     pool = None
-    if jobs > 1 and len(chunks) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(manifest_rows, extra_columns))
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(chunks) > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                   initargs=(manifest_rows, extra_columns, version))
         results = pool.map(_parse_chunk, chunks)
     else:
-        _init_worker(manifest_rows, extra_columns)
+        _init_worker(manifest_rows, extra_columns, version)
         results = map(_parse_chunk, chunks)
     try:
         with StagingWriter(out_dir, extra_columns) as writer, \
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
+            if staged:
+                _carry_over(staged, out_dir, unchanged, moved, seen, writer, stats)
             for tables in results:
                 tables = _drop_earlier_copies(tables, seen)
                 writer.add(tables)
-                reports = tables["reports"]
-                stats["files"] += reports.num_rows
-                stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
-                stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
-                bar.update(reports.num_rows)
+                _count(stats, tables["reports"])
+                bar.update(tables["reports"].num_rows)
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
     return stats
 
 
+def _content_id(path: Path) -> str | None:
+    try:
+        return report_id(path.read_bytes())
+    except OSError:
+        return None  # parsed (and reported) like any unreadable file
+
+
+def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, int, int]],
+                seen: dict[str, str], writer: StagingWriter, stats: Counter) -> None:
+    """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
+    new files first; their cells are copied once per report."""
+    keep_paths = set(unchanged)
+    reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(keep_paths), pa.string())))
+    for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
+        seen.setdefault(rid, path)
+    rows = [reports]
+    for rel, rid, size, mtime_ns in moved:
+        row = staged.moved_row(rid, rel, size, mtime_ns)
+        if rid in seen:  # the same bytes are staged under a path that is still there
+            warnings = row.column("warnings")[0].as_py() + [f"duplicate_of:{seen[rid]}"]
+            row = row.set_column(row.schema.get_field_index("warnings"), "warnings",
+                                 pa.array([warnings], row.schema.field("warnings").type))
+        seen.setdefault(rid, rel)
+        rows.append(row)
+    carried = pa.concat_tables(rows)
+    writer.write("reports", carried)
+    _count(stats, carried)
+    keep = None if staged.by_id.keys() <= seen.keys() else set(seen)  # None: files were only added
+    for name in STAGED_FILES[1:]:
+        for table in carried_batches(out_dir, name, "report_id", keep):
+            writer.write(name, table)
+
+
+def _count(stats: Counter, reports: pa.Table) -> None:
+    stats["files"] += reports.num_rows
+    stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
+    stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
+
+
 def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
     files = stats["files"]
     lines = [f"ingest: {files} files in {seconds:.2f} s ({files / seconds if seconds else 0:.0f} files/s) → {out_dir}"]
+    if stats["unchanged"] or stats["moved"]:
+        lines.append(f"  reused from the last run: {stats['unchanged']} unchanged, {stats['moved']} staged under another path")
     lines.append("  " + ", ".join(f"{s} {stats[f'status:{s}']}" for s in STATUSES))
     warnings = sorted(((k.split(":", 1)[1], v) for k, v in stats.items() if k.startswith("warning:")),
                       key=lambda kv: (-kv[1], kv[0]))
@@ -196,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="always show the progress bar (default: only on a terminal)")
     bar.add_argument("--no-progress", dest="progress", action="store_false")
+    ap.add_argument("--full", action="store_true",
+                    help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--quiet", action="store_true", help="no summary")
     args = ap.parse_args(argv)
     if not args.raw_dir.is_dir():
@@ -203,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest and not args.manifest.is_file():
         ap.error(f"manifest {args.manifest} not found")
     started = time.perf_counter()
-    stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress)
+    stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full)
     if not args.quiet:
         try:
             print(summary(stats, time.perf_counter() - started, args.out))

@@ -26,6 +26,7 @@ class ParsedReport:
     status: str
     encoding: str | None = None
     size_bytes: int = 0
+    mtime_ns: int | None = None
     title: str | None = None
     agency: str | None = None
     report_year: int | None = None

@@ -22,6 +22,7 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("title", pa.string()), ("agency", pa.string()), ("report_year", pa.int16()), ("layout", pa.string()),
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
+    ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
 ])
 APPLICATIONS = pa.schema([
     ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
@@ -38,7 +39,7 @@ PROACTIVE = pa.schema([
 
 
 def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], form: Form,
-              extra_columns: list[str], with_cells: list[bool]) -> dict[str, pa.Table]:
+              extra_columns: list[str], with_cells: list[bool], version: str) -> dict[str, pa.Table]:
     """ParsedReports → the four staging tables. A report without a layout has no cells, and
     neither has one whose ``with_cells`` is False (a copy of bytes staged under another path)."""
     cols: dict[str, dict[str, list]] = {name: {f.name: [] for f in schema}
@@ -47,7 +48,7 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
     applicants = form.applicants
     for rep, extra, cells_wanted in zip(reports, extras, with_cells):
         for name in REPORTS.names:
-            r[name].append(getattr(rep, name))
+            r[name].append(version if name == "ingest_version" else getattr(rep, name))
         for name in extra_columns:
             r[name].append(extra.get(name))
         if not (rep.layout and cells_wanted):
@@ -94,6 +95,12 @@ class StagingWriter:
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
         return self
+
+    def write(self, name: str, table: pa.Table) -> None:
+        """Rows straight to the file (carried over from a previous run: before anything added)."""
+        if name not in self._writers:
+            self._writers[name] = pq.ParquetWriter(self._tmp[name], self.schemas[name], compression="zstd")
+        self._writers[name].write_table(table.select(self.schemas[name].names).cast(self.schemas[name]))
 
     def add(self, tables: dict[str, pa.Table]) -> None:
         for name, table in tables.items():

@@ -111,7 +111,7 @@ def test_a_crashed_run_leaves_the_last_good_files(messy, tmp_path, monkeypatch):
 
     monkeypatch.setattr(staging.StagingWriter, "flush", boom)
     with pytest.raises(KeyboardInterrupt):
-        run(messy, out, jobs=1, progress=False)
+        run(messy, out, jobs=1, progress=False, full=True)
     assert (out / "reports.parquet").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["applications.parquet", "proactive.parquet", "reports.parquet", "reviews.parquet"]
 

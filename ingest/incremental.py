@@ -1,0 +1,79 @@
+"""Incremental runs: what a staging folder already holds, and which files need reading again.
+
+A staged row is reused when it was written by the same ingest (code, seeds and manifest: the
+``ingest_version``) and its file is unchanged (same path, size and mtime). A file that changed on
+disk is read and hashed; if those bytes are already staged, their parse is reused too.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .form import seeds_dir
+
+STAGED_FILES = ("reports", "applications", "reviews", "proactive")
+
+
+def ingest_version(manifest: Path | None = None) -> str:
+    """Changes whenever the parser, the form or the manifest does: staged rows of another version
+    are parsed again."""
+    h = hashlib.sha256()
+    sources = sorted(Path(__file__).parent.glob("*.py")) + [seeds_dir() / "form_rows.csv", seeds_dir() / "form_identities.csv"]
+    for path in sources + ([manifest] if manifest else []):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class Staged:
+    """The rows a previous run of this same ingest version left in the staging folder."""
+
+    reports: pa.Table
+    by_path: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (report_id, size, mtime_ns)
+    by_id: dict[str, int] = field(default_factory=dict)  # report_id → its first row in ``reports``
+
+    @classmethod
+    def load(cls, out_dir: Path, version: str) -> "Staged | None":
+        if not all((out_dir / f"{name}.parquet").exists() for name in STAGED_FILES):
+            return None
+        try:
+            reports = pq.read_table(out_dir / "reports.parquet")
+        except (OSError, pa.ArrowInvalid):
+            return None
+        if "ingest_version" not in reports.column_names:
+            return None
+        reports = reports.filter(pc.equal(reports.column("ingest_version"), version))
+        staged = cls(reports)
+        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", "size_bytes", "mtime_ns")]
+        for i, (path, rid, size, mtime) in enumerate(zip(*columns)):
+            staged.by_path[path] = (rid, size, mtime)
+            staged.by_id.setdefault(rid, i)
+        return staged
+
+    def unchanged(self, rel: str, size: int, mtime_ns: int) -> bool:
+        return self.by_path.get(rel, (None, None, None))[1:] == (size, mtime_ns)
+
+    def moved_row(self, report_id: str, rel: str, size: int, mtime_ns: int) -> pa.Table:
+        """The staged row of these bytes, for the path they are at now."""
+        row = self.reports.slice(self.by_id[report_id], 1)
+        for name, value in (("source_path", rel), ("size_bytes", size), ("mtime_ns", mtime_ns)):
+            i = row.schema.get_field_index(name)
+            row = row.set_column(i, name, pa.array([value], row.schema.field(name).type))
+        warnings = [w for w in row.column("warnings")[0].as_py() if not w.startswith("duplicate_of:")]
+        i = row.schema.get_field_index("warnings")
+        return row.set_column(i, "warnings", pa.array([warnings], row.schema.field("warnings").type))
+
+
+def carried_batches(out_dir: Path, name: str, column: str, keep: set[str] | None):
+    """Batches of a staged file whose ``column`` is in ``keep`` (None: every row), in staged order."""
+    wanted = None if keep is None else pa.array(sorted(keep), pa.string())
+    for batch in pq.ParquetFile(out_dir / f"{name}.parquet").iter_batches(batch_size=200_000):
+        kept = batch if wanted is None else batch.filter(pc.is_in(batch.column(column), wanted))
+        if kept.num_rows:
+            yield pa.Table.from_batches([kept])

@@ -1,0 +1,84 @@
+"""Re-running ingest on a folder reuses what is staged for unchanged files, and ends where a full run would."""
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ("reports", "applications", "reviews", "proactive")
+COMPARED = {"reports": "report_id, source_path, status, layout, report_year, agency, warnings",
+            "applications": "report_id, row_code, applicant_type, value, raw",
+            "reviews": "report_id, cell, value", "proactive": "report_id, measure, value, raw"}
+
+
+def rows(out: Path) -> dict:
+    return {name: sorted(duckdb.sql(f"select {cols} from read_parquet('{out}/{name}.parquet')").fetchall(), key=repr)
+            for name, cols in COMPARED.items()}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "samples" / "raw", raw)
+    out = tmp_path / "staging"
+    first = run(raw, out, jobs=1, progress=False)
+    assert first["unchanged"] == 0 and first["files"] == 5
+    return raw, out
+
+
+def full_run(raw: Path, tmp: Path) -> dict:
+    out = tmp / "full"
+    run(raw, out, jobs=1, progress=False, full=True)
+    return rows(out)
+
+
+def test_nothing_changed_rewrites_nothing(folder):
+    raw, out = folder
+    before = {n: (out / f"{n}.parquet").read_bytes() for n in NAMES}
+    stats = run(raw, out, jobs=1, progress=False)
+    assert stats["unchanged"] == 5 and stats["files"] == 5 and stats["status:parsed"] == 4
+    assert {n: (out / f"{n}.parquet").read_bytes() for n in NAMES} == before
+
+
+def test_new_changed_moved_and_deleted_files(folder, tmp_path, monkeypatch):
+    raw, out = folder
+    (raw / "sub").mkdir()
+    shutil.copy(ROOT / "samples" / "raw" / "002_08e398edbd93b538.txt", raw / "sub" / "copy.txt")  # same bytes: a copy
+    (raw / "003_1fe9055233aaf28b.txt").rename(raw / "sub" / "moved.txt")  # moved: reused, not parsed
+    (raw / "000_b871b4d2c0ca5613.txt").write_text("一份新的报告\n无表格", encoding="utf-8")  # changed
+    (raw / "004_e91101857bf848ba.txt").unlink()  # deleted
+    (raw / "new.txt").write_text((ROOT / "samples" / "raw" / "004_e91101857bf848ba.txt").read_text(encoding="utf-8") + "\n附",
+                                 encoding="utf-8")
+    parsed = []
+    import ingest.cli as cli
+    real = cli.parse_report
+    monkeypatch.setattr(cli, "parse_report", lambda raw_, rel, *a: parsed.append(rel) or real(raw_, rel, *a))
+    stats = run(raw, out, jobs=1, progress=False)
+    assert sorted(parsed) == ["000_b871b4d2c0ca5613.txt", "new.txt"]
+    assert (stats["unchanged"], stats["moved"], stats["files"]) == (2, 2, 6)
+    assert rows(out) == full_run(raw, tmp_path)
+
+
+def test_touched_file_is_hashed_not_parsed(folder, monkeypatch):
+    raw, out = folder
+    path = raw / "001_5a46c2b8c80e9869.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    import ingest.cli as cli
+    monkeypatch.setattr(cli, "parse_report", lambda *a: pytest.fail("bytes already staged"))
+    stats = run(raw, out, jobs=1, progress=False)
+    assert (stats["unchanged"], stats["moved"]) == (4, 1)
+    mtime = duckdb.sql(f"select mtime_ns from read_parquet('{out}/reports.parquet') where source_path = '{path.name}'").fetchone()
+    assert mtime == (path.stat().st_mtime_ns,)
+
+
+def test_another_manifest_parses_everything_again(folder, tmp_path):
+    raw, out = folder
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,agency\n002_08e398edbd93b538.txt,厦门市海沧区人民政府\n", encoding="utf-8")
+    stats = run(raw, out, manifest=manifest, jobs=1, progress=False)
+    assert stats["unchanged"] == 0
+    assert ("厦门市海沧区人民政府",) in duckdb.sql(f"select agency from read_parquet('{out}/reports.parquet')").fetchall()
