@@ -13,7 +13,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GIA_STAGING_DIR := $(abspath $(STAGING))
 export GIA_WAREHOUSE := $(abspath $(WAREHOUSE))
 
-.PHONY: demo test ingest build summary export docs clean
+.PHONY: demo test ingest build summary export docs bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ export: $(VENV)/.installed
 # browse the documentation: open target/static_index.html, or run `.venv/bin/dbt docs serve`
 docs: $(VENV)/.installed
 	$(DBT) docs generate --static
+
+# 1k, 10k and 100k generated reports: ingest, dbt build, analyses; writes BENCHMARKS.md (~15 min)
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 from .cells import BLANK, TEXT, Token
 from .digits import identity_instances, resolve_runs
@@ -22,8 +23,7 @@ TABLE_WINDOW = 90  # records a table may span
 _INNER_MARKER = re.compile(r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)")
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
     value: float | None
     raw: str | None
     line: int | None
@@ -137,6 +137,17 @@ def _cell(tok: Token | None) -> Cell:
     if tok is None:
         return Cell(None, None, None)
     return Cell(tok.value, tok.raw, tok.line)
+
+
+def _integers(cells: list[Cell], code: str, warnings: list[str]) -> list[Cell]:
+    """Tables 三 and 四 count requests and cases: a fraction there is a misread cell, not a value."""
+    out = []
+    for c in cells:
+        if c.value is not None and c.value != int(c.value):
+            warnings.append(f"cell_not_integer:{code}:{c.raw}")
+            c = c._replace(value=None)
+        out.append(c)
+    return out
 
 
 def row_cells(code: str, values: list[Token], n: int, warnings: list[str]) -> list[Cell] | None:
@@ -267,6 +278,7 @@ def parse_applications(records: list[Record], scores: list[list[float]], form: F
         res.cells = {c: [Cell(None, None, None) for _ in range(n)] for c in codes}
         return res, 0
     end = window_end(records, start)
+    end = next((j for j in range(start + 1, end) if is_reviews_header(records[j])), end)  # table 四 follows
     window = records[start:end]
     matches = align(window, _score_matrix([r.match_zh for r in rows], label_index(form), scores[start:end]))
     idx = [m for m, _ in matches]
@@ -290,11 +302,7 @@ def parse_applications(records: list[Record], scores: list[list[float]], form: F
         if cells is None:
             res.cells[code] = [Cell(None, None, None) for _ in range(n)]
             continue
-        for c in cells:
-            if c.value is not None and c.value != int(c.value):
-                res.warnings.append(f"cell_not_integer:{code}:{c.raw}")
-                c.value = None
-        res.cells[code] = cells
+        res.cells[code] = _integers(cells, code, res.warnings)
     for code, cells in res.cells.items():
         for col, c in zip(applicants, cells):
             grid[(code, col)] = int(c.value) if c.value is not None else None
@@ -319,9 +327,7 @@ def parse_reviews(records: list[Record], form: Form, layout: str, start: int) ->
     n = len(codes)
     for j in range(start, len(records)):
         rec = records[j]
-        label = rec.label
-        if rec.values and "复议" in label and "诉讼" in label and ("维持" in label or "纠正" in label) \
-                and not rec.is_narrative:
+        if rec.values and is_reviews_header(rec):
             break
     else:
         res.warnings.append("table_missing:reviews")
@@ -341,14 +347,16 @@ def parse_reviews(records: list[Record], form: Form, layout: str, start: int) ->
             cells = None
     else:
         cells = row_cells("reviews", values, n, res.warnings)
-    cells = cells or [Cell(None, None, None) for _ in range(n)]
-    for c in cells:
-        if c.value is not None and c.value != int(c.value):
-            res.warnings.append(f"cell_not_integer:reviews:{c.raw}")
-            c.value = None
+    cells = _integers(cells or [Cell(None, None, None) for _ in range(n)], "reviews", res.warnings)
     res.cells = {code: [c] for code, c in zip(codes, cells)}
     res.score = sum(1 for c in cells if c.value is not None)
     return res
+
+
+def is_reviews_header(rec: Record) -> bool:
+    """Table 四's header: 行政复议 … 行政诉讼 … 结果维持/纠正 (its values follow it)."""
+    label = rec.label
+    return "复议" in label and "诉讼" in label and ("维持" in label or "纠正" in label) and not rec.is_narrative
 
 
 def find_proactive_start(records: list[Record]) -> int | None:

@@ -49,7 +49,7 @@ def parse_number(raw: str) -> float | None:
 
 
 def is_page_footer(line: str) -> bool:
-    return bool(_PAGE_FOOTER.match(line.strip()))
+    return len(line) <= 24 and bool(_PAGE_FOOTER.match(line.strip()))
 
 
 def tokenize(lines: list[Cells], line_numbers: list[int]) -> list[Token]:

@@ -250,8 +250,11 @@ class _TableText:
         self._flush_text()
 
 
-# inline formatting (Word's <span> soup) carries no cell structure: the scan passes over it
+# inline formatting (Word's <span> soup) carries no cell structure: the scan passes over it, and
+# its common lowercase forms, with the <p> Word wraps a cell's text in, go first in one C-level pass
 _INLINE_TAGS = frozenset("span font b i u s em strong small big sup sub a o ins del label".split())
+_COMMON_INLINE = re.compile(r"</?(?:span|font|o:p|strong|b|em|i|u|a)(?:\s[^>]*)?>")
+_CELL_PARAGRAPH = re.compile(r"(<t[dh]\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</t[dh]>)")
 _MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
 
 
@@ -295,6 +298,7 @@ def _unescape(chunk: str) -> str:
 
 def html_to_lines(text: str) -> Decoded:
     """``text`` is already normalised; inline tags go, then rows become lines of cells."""
+    text = _CELL_PARAGRAPH.sub(lambda m: m.group(1) or m.group(2), _COMMON_INLINE.sub("", text))
     parser = _TableText([m.start() for m in re.finditer("\n", text)])
     _scan(text, parser)
     return Decoded(text="\n".join(parser.plain), lines=parser.lines, line_numbers=parser.numbers, source_format="html")

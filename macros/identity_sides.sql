@@ -1,7 +1,8 @@
 {% macro identity_sides(cells) -%}
 {#-
     Both sides of every form identity for every report, from a long relation of cells
-    (report_id, layout, row_code, column_code, value) and the seeded identity terms.
+    (report_id, layout, row_code, column_code, value) and the seeded identity terms: each cell is
+    joined to the few terms it is part of (the small term list is the join's build side).
     One row per report × identity × instance (the column for per-column identities, the row for
     per-row ones, '' for table 四), with status pass / fail / not_assessable (a needed cell is null).
 -#}
@@ -10,12 +11,6 @@ with
 cells as (
 
     select report_id, layout, row_code, column_code, value from {{ cells }}
-
-),
-
-reports as (
-
-    select distinct report_id, layout from cells
 
 ),
 
@@ -58,56 +53,73 @@ expanded_terms as (
 
 ),
 
-report_terms as (
+term_counts as (
 
-    select
-        reports.report_id,
-        expanded_terms.*,
-        cells.value
-    from reports
-    inner join expanded_terms
-        on expanded_terms.layout = reports.layout
-    left join cells
-        on cells.report_id = reports.report_id
-        and cells.row_code = expanded_terms.row_code
-        and cells.column_code = expanded_terms.column_code
+    select layout, identity_id, any_value(form_table) as form_table, instance, count(*) as terms
+    from expanded_terms
+    group by layout, identity_id, instance
 
 ),
 
-sides as (
+matched as (
+
+    select
+        cells.report_id,
+        expanded_terms.identity_id,
+        expanded_terms.instance,
+        expanded_terms.side,
+        expanded_terms.sign,
+        cells.value
+    from cells
+    inner join expanded_terms
+        on expanded_terms.layout = cells.layout
+        and expanded_terms.row_code = cells.row_code
+        and expanded_terms.column_code = cells.column_code
+
+),
+
+sums as (
 
     select
         report_id,
         identity_id,
-        form_table,
         instance,
         sum(sign * value) filter (where side = 'lhs')::bigint as lhs_sum,
         sum(sign * value) filter (where side = 'rhs')::bigint as rhs_sum,
-        count(*) filter (where value is null) as null_terms,
-        count(*) as terms
-    from report_terms
-    group by all
+        count(value) as known_terms
+    from matched
+    group by report_id, identity_id, instance
+
+),
+
+-- every identity instance of a report's layout, found in its cells or not
+report_instances as (
+
+    select reports.report_id, term_counts.*
+    from (select distinct report_id, layout from cells) as reports
+    inner join term_counts using (layout)
 
 ),
 
 final as (
 
     select
-        report_id,
-        identity_id,
-        form_table,
-        instance,
-        case when null_terms = 0 then lhs_sum end as lhs_value,
-        case when null_terms = 0 then rhs_sum end as rhs_value,
-        case when null_terms = 0 then lhs_sum - rhs_sum end as difference,
-        null_terms,
-        terms,
+        report_instances.report_id,
+        report_instances.identity_id,
+        report_instances.form_table,
+        report_instances.instance,
+        case when sums.known_terms = report_instances.terms then sums.lhs_sum end as lhs_value,
+        case when sums.known_terms = report_instances.terms then sums.rhs_sum end as rhs_value,
+        case when sums.known_terms = report_instances.terms then sums.lhs_sum - sums.rhs_sum end as difference,
+        report_instances.terms - coalesce(sums.known_terms, 0) as null_terms,
+        report_instances.terms,
         case
-            when null_terms > 0 then 'not_assessable'
-            when lhs_sum = rhs_sum then 'pass'
+            when coalesce(sums.known_terms, 0) < report_instances.terms then 'not_assessable'
+            when sums.lhs_sum = sums.rhs_sum then 'pass'
             else 'fail'
         end as status
-    from sides
+    from report_instances
+    left join sums using (report_id, identity_id, instance)
 
 )
 
