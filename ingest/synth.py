@@ -42,10 +42,13 @@ class Row:
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # cell index → (rowspan, colspan)
 
 
-def random_truth(rng: random.Random, layout: str | None = None, form: Form | None = None) -> Truth:
+def random_truth(rng: random.Random, layout: str | None = None, form: Form | None = None,
+                 year: int | None = None) -> Truth:
     form = form or load_form()
+    if year is not None:
+        layout = "2019" if year <= 2020 else "2021"  # the form in force for that year's report
     layout = layout or rng.choice(("2019", "2021"))
-    year = rng.choice((2019, 2020)) if layout == "2019" else rng.randint(2021, 2024)
+    year = year or (rng.choice((2019, 2020)) if layout == "2019" else rng.randint(2021, 2024))
     rows = form.application_rows(layout)
     cols = form.applicants[:-1]
     outcome_rows = [r.code for r in form.table_rows("applications", layout)
@@ -81,15 +84,19 @@ def random_truth(rng: random.Random, layout: str | None = None, form: Form | Non
 
 
 CITIES = ("泸州", "烟台", "株洲", "厦门", "龙岩", "温州", "绵阳", "保定", "赣州", "南阳", "柳州", "曲靖")
+TOWNS = ("湖山", "青山", "白沙", "石桥", "高坪", "大田", "新塘", "龙泉", "长乐", "安平", "平安", "永和", "东坝", "西城",
+         "南岭", "北岗", "清溪", "桃源", "金鸡", "凤凰", "临江", "双河", "马鞍", "黄土", "朱家", "何庄", "李集", "柳林",
+         "杨湾", "松林", "梅林", "竹园", "柏树", "槐荫", "枫桥", "芦溪", "荷塘", "兰田", "菊岭", "茶山")
 DISTRICTS = ("纳溪", "芝罘", "芦淞", "海沧", "永定", "鹿城", "涪城", "莲池", "章贡", "卧龙", "城中", "麒麟")
 BODIES = ("人民政府", "发展和改革局", "教育局", "财政局", "自然资源局", "生态环境局", "卫生健康委员会", "市场监督管理局",
           "住房和城乡建设局", "交通运输局", "人民政府办公室", "司法局")
 
 
 def agency_name(n: int) -> str:
-    """The n-th of 1,728 plausible agencies (city × district × body): the same n, the same body."""
+    """The n-th of 70,848 plausible agencies (city × district × town × body): the same n, the same body."""
     city, district, body = CITIES[n % 12], DISTRICTS[n // 12 % 12], BODIES[n // 144 % 12]
-    return f"{city}市{district}区{body}"
+    town = n // 1728 % (len(TOWNS) + 1)
+    return f"{city}市{district}区{TOWNS[town - 1] + '镇' if town else ''}{body}"
 
 
 def _split_label(label_zh: str) -> tuple[str | None, str]:
@@ -331,6 +338,7 @@ def _render_html(blocks: list, rng: random.Random) -> str:
 
 # --- a corpus with its answers -----------------------------------------------------------------
 
+YEARS = tuple(range(2019, 2025))
 WEIGHTS = {"pipe": 3, "cell_per_line": 3, "cell_per_line_pipe": 2, "html": 3, "markdown": 2, "run_together": 1}
 
 
@@ -381,8 +389,8 @@ def write_corpus(out: Path, n: int, seed: int = 0, broken: float = 0.05, dropped
     weights = [WEIGHTS[sh] for sh in shapes]
     for i in range(start, start + n):
         rng = random.Random(f"{seed}:{i}")
-        truth = random_truth(rng, form=form)
-        truth.agency = agency_name(rng.randrange(max(1, n // 3)))  # bodies recur across years
+        truth = random_truth(rng, form=form, year=YEARS[i % len(YEARS)])
+        truth.agency = agency_name(i // len(YEARS))  # each body reports once a year, 2019–2024
         shape = rng.choices(shapes, weights)[0]
         is_broken, drops = rng.random() < broken, (rng.randint(1, 3) if rng.random() < dropped else 0)
         if is_broken:

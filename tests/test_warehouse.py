@@ -102,7 +102,7 @@ def test_violations_are_warnings_stored_for_querying(built, con):
     audit = con.sql("""select table_schema, table_name from information_schema.tables
                        where table_schema like '%dbt_test__audit'""").fetchall()
     stored = {name: f'"{schema}"."{name}"' for schema, name in audit}
-    assert con.sql(f"select identity_id, instance from {stored['form_identities_hold_int_form_cells_']} order by all").fetchall() \
+    assert con.sql(f"select identity_id, instance from {stored['form_identities_hold_int_identity_checks_']} order by all").fetchall() \
         == [("outcome_total", "total"), ("row_total", "granted")]
     cross_year_fails = con.sql("select count(*) from fct_identity_checks where check_kind = 'cross_year' and status = 'fail'").fetchone()
     assert con.sql(f"select n_records from {stored['carried_over_matches_last_year']}").fetchall() == [cross_year_fails]

@@ -13,28 +13,28 @@ agency_keys as (
 
 ),
 
-numbered as (
+copies as (
 
     select
-        *,
-        row_number() over (partition by report_id order by source_path) as copy_number,
-        count(*) over (partition by report_id) as copies,
-        list(source_path) over (
-            partition by report_id order by source_path
-            rows between unbounded preceding and unbounded following
-        ) as source_paths
+        report_id,
+        min(source_path) as source_path,
+        count(*) as copies,
+        list(source_path order by source_path) as source_paths
     from files
+    group by report_id
 
 ),
 
 final as (
 
     select
-        numbered.* exclude (copy_number),
+        files.*,
+        copies.copies,
+        copies.source_paths,
         agency_keys.agency_key
-    from numbered
-    left join agency_keys on agency_keys.name_key = {{ normalize_agency('numbered.agency') }}
-    where numbered.copy_number = 1
+    from copies
+    inner join files using (report_id, source_path)
+    left join agency_keys on agency_keys.name_key = {{ normalize_agency('files.agency') }}
 
 )
 
