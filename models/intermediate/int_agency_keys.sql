@@ -13,15 +13,20 @@ names as (
 
 ),
 
+-- a key's city-less form: what follows the city, up to its last 市/州/盟 (福州市鼓楼区 → 鼓楼区)
+city_less as (
+
+    select name_key as city_key, regexp_extract(name_key, '^.{1,8}[市州盟](.{2,})$', 1) as name_key
+    from names
+
+),
+
 city_forms as (
 
-    select short.name_key, long.name_key as city_key
-    from names as short
-    inner join names as long
-        on long.name_key <> short.name_key
-        and long.name_key like '%' || short.name_key
-        and regexp_matches(left(long.name_key, length(long.name_key) - length(short.name_key)), '(市|州|盟)$')
-    qualify count(*) over (partition by short.name_key) = 1
+    select city_less.name_key, city_less.city_key
+    from city_less
+    inner join names using (name_key)
+    qualify count(*) over (partition by city_less.name_key) = 1
 
 ),
 

@@ -27,7 +27,7 @@ pairs as (
 
 ),
 
-carry as (
+carry as materialized (
 
     select
         report_id,
@@ -35,30 +35,40 @@ carry as (
         max(value) filter (where row_code = 'carried_over') as carried_over,
         max(value) filter (where row_code = 'carried_forward') as carried_forward
     from {{ ref('stg_applications') }}
+    where row_code in ('carried_over', 'carried_forward')
     group by all
+
+),
+
+-- every join on a report key: joining the two years' carries on applicant_type alone first
+-- (7 values) is the plan a cost-based optimizer may pick, and it squares the table
+this_year as materialized (
+
+    select pairs.report_id, pairs.previous_report_id, carry.applicant_type, carry.carried_over
+    from pairs
+    inner join carry using (report_id)
 
 ),
 
 final as (
 
     select
-        pairs.report_id,
+        this_year.report_id,
         'carried_over_matches_last_year' as identity_id,
         'applications' as form_table,
         this_year.applicant_type as instance,
         this_year.carried_over as lhs_value,
         last_year.carried_forward as rhs_value,
         this_year.carried_over - last_year.carried_forward as difference,
-        pairs.previous_report_id,
+        this_year.previous_report_id,
         case
             when this_year.carried_over is null or last_year.carried_forward is null then 'not_assessable'
             when this_year.carried_over = last_year.carried_forward then 'pass'
             else 'fail'
         end as status
-    from pairs
-    inner join carry as this_year on this_year.report_id = pairs.report_id
+    from this_year
     inner join carry as last_year
-        on last_year.report_id = pairs.previous_report_id
+        on last_year.report_id = this_year.previous_report_id
         and last_year.applicant_type = this_year.applicant_type
 
 )
