@@ -23,9 +23,9 @@ $(VENV)/.installed: pyproject.toml
 ingest: $(VENV)/.installed
 	$(PY) -m ingest $(RAW) --out $(STAGING)
 
+# dbt build into a new file, swapped in only when it succeeds (readers keep the old one)
 build: ingest
-	mkdir -p $(dir $(GIA_WAREHOUSE))
-	$(DBT) build --quiet --full-refresh
+	$(PY) -m ingest.publish --warehouse $(WAREHOUSE) --staging $(STAGING) -- --quiet
 
 summary: $(VENV)/.installed
 	$(PY) -m ingest.summary

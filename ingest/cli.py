@@ -17,12 +17,13 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from .form import load_form
-from .parse import UNREADABLE, ParsedReport, parse_report, report_id, source_format_of
+from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id, \
+    source_format_of
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .staging import StagingWriter, to_tables
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
-STATUSES = ("parsed", "partial", "no_tables", "unreadable")
+MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 # manifest columns that fill or override what the parser found
 MANIFEST_FIELDS = ("title", "agency", "report_year", "published_at")
 
@@ -42,8 +43,10 @@ CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on -
 _WORKER: dict = {}
 
 
-def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str], version: str) -> None:
-    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns, version=version)
+def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str], version: str,
+                 max_bytes: int = MAX_BYTES) -> None:
+    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns, version=version,
+                   max_bytes=max_bytes)
 
 
 def _init_pool_worker(*args) -> None:
@@ -55,12 +58,18 @@ def _init_pool_worker(*args) -> None:
 
 
 def _parse_file(path: str, rel: str) -> ParsedReport:
+    fmt = source_format_of(Path(path).suffix)
     try:
+        st = os.stat(path)
+        if st.st_size > _WORKER["max_bytes"]:  # not read into memory: a clear status instead
+            rep = ParsedReport(report_id=file_report_id(path), source_path=rel, source_format=fmt, status=TOO_LARGE,
+                               size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+            rep.warnings.append(f"too_large:{st.st_size}>{_WORKER['max_bytes']}")
+            return rep
         raw = Path(path).read_bytes()
-        mtime_ns = os.stat(path).st_mtime_ns
+        mtime_ns = st.st_mtime_ns
     except OSError as e:
-        rep = ParsedReport(report_id="", source_path=rel, source_format=source_format_of(Path(path).suffix),
-                           status=UNREADABLE)
+        rep = ParsedReport(report_id="", source_path=rel, source_format=fmt, status=UNREADABLE)
         rep.warnings.append(f"unreadable:os_error:{e.strerror}")
         return rep
     try:
@@ -155,7 +164,7 @@ def apply_manifest(rep: ParsedReport, row: dict[str, str] | None, extra_columns:
 
 
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
-        progress: bool | None = None, full: bool = False) -> Counter:
+        progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES) -> Counter:
     """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused."""
     manifest_rows, extra_columns = read_manifest(manifest) if manifest else ({}, [])
     version = ingest_version(manifest)
@@ -185,10 +194,10 @@ def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | 
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(chunks) > 1:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
-                                   initargs=(manifest_rows, extra_columns, version))
+                                   initargs=(manifest_rows, extra_columns, version, max_bytes))
         results = pool.map(_parse_chunk, chunks)
     else:
-        _init_worker(manifest_rows, extra_columns, version)
+        _init_worker(manifest_rows, extra_columns, version, max_bytes)
         results = map(_parse_chunk, chunks)
     try:
         with StagingWriter(out_dir, extra_columns) as writer, \
@@ -209,7 +218,7 @@ def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | 
 
 def _content_id(path: str) -> str | None:
     try:
-        return report_id(Path(path).read_bytes())
+        return file_report_id(path)
     except OSError:
         return None  # parsed (and reported) like any unreadable file
 
@@ -265,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Read China OGI annual reports (政府信息公开工作年度报告: .txt, .md, .html) under RAW_DIR "
                     "and write the staging Parquet files (reports, applications, reviews, proactive).",
         epilog="Statuses: parsed (all three tables complete), partial (some tables or cells missing), "
-               "no_tables (readable, no standard tables), unreadable (empty, binary, undecodable). "
+               "no_tables (readable, no standard tables), unreadable (empty, binary, undecodable), "
+               "too_large (over --max-bytes, not read). "
                "Every warning is stored in reports.warnings.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
@@ -278,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="always show the progress bar (default: only on a terminal)")
     bar.add_argument("--no-progress", dest="progress", action="store_false")
+    ap.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                    help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--quiet", action="store_true", help="no summary")
@@ -287,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest and not args.manifest.is_file():
         ap.error(f"manifest {args.manifest} not found")
     started = time.perf_counter()
-    stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full)
+    stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes)
     if not args.quiet:
         try:
             print(summary(stats, time.perf_counter() - started, args.out))

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .form import seeds_dir
+from .staging import run_ids
 
 STAGED_FILES = ("reports", "applications", "reviews", "proactive")
 
@@ -43,6 +44,8 @@ class Staged:
         if not all((out_dir / f"{name}.parquet").exists() for name in STAGED_FILES):
             return None
         try:
+            if len(run_ids(out_dir)) != 1 or None in run_ids(out_dir):  # files of different runs
+                return None
             reports = pq.read_table(out_dir / "reports.parquet")
         except (OSError, pa.ArrowInvalid):
             return None

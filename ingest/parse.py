@@ -13,7 +13,8 @@ from .decode import Unreadable, decode
 from .form import LAYOUTS, Form, load_form
 from .records import build_records
 
-PARSED, PARTIAL, NO_TABLES, UNREADABLE = "parsed", "partial", "no_tables", "unreadable"
+PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE = "parsed", "partial", "no_tables", "unreadable", "too_large"
+STATUSES = (PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE)
 EVIDENCE_WEIGHT = 30  # per layout-only label or header printed in the tables: outweighs any cell count
 REFERENCE_WEIGHT = 20
 
@@ -41,6 +42,15 @@ class ParsedReport:
 
 def report_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def file_report_id(path: str) -> str:
+    """report_id of a file, read in blocks (for files too large to hold)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
 
 
 def source_format_of(suffix: str) -> str:

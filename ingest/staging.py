@@ -6,6 +6,7 @@ a half-written Parquet behind.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -80,6 +81,25 @@ def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
     return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE}
 
 
+RUN_KEY = b"gia_run"
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_ids(out_dir: Path) -> set[bytes | None]:
+    """The run fingerprints the staged files carry: one when they were written by one complete run."""
+    return {(pq.ParquetFile(out_dir / f"{name}.parquet").metadata.metadata or {}).get(RUN_KEY)
+            for name in ("reports", "applications", "reviews", "proactive")}
+
+
 class StagingWriter:
     """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports; the files
     appear under their names only on a clean exit."""
@@ -87,6 +107,9 @@ class StagingWriter:
     def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
         self.schemas = schemas(list(extra_columns))
+        # a fingerprint of what the run wrote, in all four files: files of different runs (a run
+        # killed between the renames) disagree, and the same input gives the same bytes
+        self._fingerprint = hashlib.sha256()
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._pending = 0
@@ -94,15 +117,26 @@ class StagingWriter:
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
+        for stale in self.out.glob(".*.parquet.*.tmp"):  # left by a run that was killed
+            pid = stale.name.rsplit(".", 2)[-2]
+            if not (pid.isdigit() and process_alive(int(pid))):
+                stale.unlink(missing_ok=True)
         return self
+
+    def _remember(self, reports: pa.Table) -> None:
+        for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
+            self._fingerprint.update(f"{rid}\t{path}\n".encode())
 
     def write(self, name: str, table: pa.Table) -> None:
         """Rows straight to the file (carried over from a previous run: before anything added)."""
+        if name == "reports":
+            self._remember(table)
         if name not in self._writers:
             self._writers[name] = pq.ParquetWriter(self._tmp[name], self.schemas[name], compression="zstd")
         self._writers[name].write_table(table.select(self.schemas[name].names).cast(self.schemas[name]))
 
     def add(self, tables: dict[str, pa.Table]) -> None:
+        self._remember(tables["reports"])
         for name, table in tables.items():
             self._buffers[name].append(table)
         self._pending += tables["reports"].num_rows
@@ -122,6 +156,8 @@ class StagingWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
             self.flush()
+            for w in self._writers.values():
+                w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
         for w in self._writers.values():
             w.close()
         for name, tmp in self._tmp.items():

@@ -41,12 +41,14 @@ def built(tmp_path_factory):
     broken = random_truth(random.Random(1), "2021")
     broken.agency = "加法错误县人民政府"
     broken.applications["granted"][6] += 2
+    rival = random_truth(random.Random(4), year=broken.report_year)  # another file, same agency and year
+    rival.agency = broken.agency
     pair = []
     for year, agency, seed in ((2022, "测试市示范区人民政府", 2), (2023, "示范区", 3)):
         t = random_truth(random.Random(seed), "2021")
         t.agency, t.report_year = agency, year
         pair.append(t)
-    for name, truth in (("broken", broken), ("pair_2022", pair[0]), ("pair_2023", pair[1])):
+    for name, truth in (("broken", broken), ("rival", rival), ("pair_2022", pair[0]), ("pair_2023", pair[1])):
         data, suffix, _ = render(truth, "pipe", seed=0)
         (raw / f"synthetic_{name}{suffix}").write_bytes(data)
     run(raw, tmp / "staging", jobs=1, progress=False)
@@ -72,7 +74,9 @@ def test_known_facts(con):
     total = con.sql("""select reported_value from fct_application_totals join dim_report using (report_id)
                        where agency = '海沧区' and row_code = 'new_received' and applicant_type = 'total'""").fetchone()
     assert total == (107,)
-    assert con.sql("select count(*) from dim_report").fetchone() == (8,)
+    assert con.sql("select count(*) from dim_report").fetchone() == (9,)
+    rivals = con.sql("select source_path from dim_report where has_rival_report order by 1").fetchall()
+    assert rivals == [("synthetic_broken.txt",), ("synthetic_rival.txt",)]  # both kept, both flagged
 
 
 def test_identity_checks_flag_exactly_the_printed_breaks(con):
@@ -85,7 +89,7 @@ def test_identity_checks_flag_exactly_the_printed_breaks(con):
                              where source_path = '003_1fe9055233aaf28b.txt' group by 1""").fetchall())
     assert counts == {"pass": 12, "not_assessable": 28}  # 11 incomplete rows + every per-column check needs one
     quality = con.sql("""select arithmetic_holds, count(*) from fct_report_quality group by all order by all""").fetchall()
-    assert quality == [(False, 1), (True, 7)]
+    assert quality == [(False, 1), (True, 8)]
 
 
 def test_cross_year_carry_over(con, built):
@@ -112,7 +116,7 @@ def test_the_duckdb_cli_opens_the_warehouse(built):
     cli = shutil.which("duckdb", path=str(BIN))
     out = subprocess.run([cli, "-readonly", str(built[0] / "gia.duckdb"), "-csv", "-c", "select count(*) from dim_report"],
                          capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["count_star()", "8"]
+    assert out.split() == ["count_star()", "9"]
 
 
 def test_bi_tools_connect_read_only_through_sqlalchemy(built):
@@ -147,6 +151,6 @@ def test_export_and_docs(built, tmp_path):
     tmp = built[0]
     dbt(tmp, "run-operation", "export_marts", "--args", f"{{path: '{tmp_path}'}}")
     assert sorted(p.stem for p in tmp_path.glob("*.parquet")) == MARTS
-    assert duckdb.sql(f"select count(*) from '{tmp_path}/dim_report.parquet'").fetchone() == (8,)
+    assert duckdb.sql(f"select count(*) from '{tmp_path}/dim_report.parquet'").fetchone() == (9,)
     dbt(tmp, "docs", "generate")
     assert (tmp / "target" / "index.html").exists() and (tmp / "target" / "catalog.json").exists()

@@ -25,7 +25,7 @@ copies as (
 
 ),
 
-final as (
+keyed as (
 
     select
         files.*,
@@ -35,6 +35,17 @@ final as (
     from copies
     inner join files using (report_id, source_path)
     left join agency_keys on agency_keys.name_key = {{ normalize_agency('files.agency') }}
+
+),
+
+final as (
+
+    select
+        *,
+        -- different files for one agency and year: all kept, flagged (a revision, or a misread name)
+        case when agency_key is not null and report_year is not null
+             then count(*) over (partition by agency_key, report_year) end as agency_year_reports
+    from keyed
 
 )
 

@@ -22,6 +22,7 @@ final as (
         source_path,
         source_paths,
         copies,
+        coalesce(agency_year_reports > 1, false) as has_rival_report,
         source_format,
         encoding,
         size_bytes
