@@ -29,10 +29,6 @@ class Token(NamedTuple):
     cell: int = 0  # running cell number: tokens sharing it came from one cell
 
     @property
-    def is_value(self) -> bool:
-        return self.kind != TEXT
-
-    @property
     def is_digit_run(self) -> bool:
         """A plain run of digits, which may be several cells run together."""
         return self.kind == NUMBER and self.raw.isdigit()

@@ -342,6 +342,21 @@ YEARS = tuple(range(2019, 2025))
 WEIGHTS = {"pipe": 3, "cell_per_line": 3, "cell_per_line_pipe": 2, "html": 3, "markdown": 2, "run_together": 1}
 
 
+def continue_from(truth: Truth, last_year: Truth) -> None:
+    """This year carries over what last year carried forward (the cross-year identity), its own
+    identities kept: new requests absorb the difference, or carried-forward grows when they can't."""
+    apps = truth.applications
+    for c in range(6):
+        apps["carried_over"][c] = last_year.applications["carried_forward"][c]
+        new = apps["total_processed"][c] + apps["carried_forward"][c] - apps["carried_over"][c]
+        if new < 0:
+            apps["carried_forward"][c] -= new
+            new = 0
+        apps["new_received"][c] = new
+    for row in ("carried_over", "new_received", "carried_forward"):
+        apps[row][6] = sum(apps[row][:6])
+
+
 def break_identity(truth: Truth, rng: random.Random) -> None:
     """An agency's slip: one printed 总计 off by a few (the numbers as printed are the answer)."""
     row = rng.choice([r for r, v in truth.applications.items() if v[0] is not None])
@@ -387,10 +402,16 @@ def write_corpus(out: Path, n: int, seed: int = 0, broken: float = 0.05, dropped
     (out / "raw").mkdir(parents=True, exist_ok=True)
     (out / "gold").mkdir(parents=True, exist_ok=True)
     weights = [WEIGHTS[sh] for sh in shapes]
-    for i in range(start, start + n):
-        rng = random.Random(f"{seed}:{i}")
+    def truth_of(i: int, rng: random.Random) -> Truth:
         truth = random_truth(rng, form=form, year=YEARS[i % len(YEARS)])
         truth.agency = agency_name(i // len(YEARS))  # each body reports once a year, 2019–2024
+        if i % len(YEARS):
+            continue_from(truth, truth_of(i - 1, random.Random(f"{seed}:{i - 1}")))
+        return truth
+
+    for i in range(start, start + n):
+        rng = random.Random(f"{seed}:{i}")
+        truth = truth_of(i, rng)
         shape = rng.choices(shapes, weights)[0]
         is_broken, drops = rng.random() < broken, (rng.randint(1, 3) if rng.random() < dropped else 0)
         if is_broken:
