@@ -194,6 +194,13 @@ def markdown(results: list[dict], jobs: int) -> str:
         "Accuracy of the generated corpora (`../shared/tools/score_staging.py STAGING GOLD`): "
         + "; ".join(f"{r['reports']:,}: {r['accuracy']}" for r in results if r.get("accuracy")) + ".",
         "",
+        f"Against the targets at {largest['reports']:,} reports (2 cores): ingest ≥ 1,000 reports/s: "
+        f"{largest['reports'] / largest['ingest_s']:,.0f}; peak memory < 2 GB: {largest['ingest_peak_mb']:,.0f} MB; "
+        f"dbt build < 60 s: {largest['dbt_s']:.0f} s; each analysis < 200 ms: slowest "
+        f"{max(largest['analyses_ms'].values()):.0f} ms; +1% re-run ≈ 1% of a full run: "
+        f"{100 * largest['incremental_s'] / largest['ingest_s']:.0f}% (the single-file staging contract means "
+        "carried rows are re-encoded). Per-report cost is flat from 10k to 100k; at 1k, start-up dominates.",
+        "",
     ]
     return "\n".join(lines)
 
