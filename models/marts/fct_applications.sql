@@ -3,19 +3,13 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_applications') }}
+    select * from {{ ref('int_application_cells') }}
 
 ),
 
 outcomes as (
 
     select outcome_code from {{ ref('dim_outcome') }}
-
-),
-
-applicants as (
-
-    select applicant_type from {{ ref('dim_applicant_type') }} where not is_total
 
 ),
 
@@ -26,12 +20,11 @@ final as (
         cells.applicant_type,
         cells.row_code as outcome_code,
         cells.value,
-        cells.value is null as is_missing,
+        cells.is_missing,
         cells.raw_text,
         cells.source_line
     from cells
     inner join outcomes on outcomes.outcome_code = cells.row_code
-    inner join applicants using (applicant_type)
 
 )
 
