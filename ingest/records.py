@@ -1,48 +1,64 @@
-"""Stage 3, records: the token stream → records, each a label and the values printed after it.
+"""Stage 3, records: the token stream → records, each the text printed before a run of values and
+the values themselves.
 
-A record starts at a text token that follows a value, or at one that opens with a list marker
-(``一、`` ``(三)`` ``7.`` and damaged forms such as ``、`` ``()``). Other text continues the label
-(labels and headers wrapped over several lines or cells).
+The stream alternates between label text and values whatever its lines and cells: a record ends
+where text follows a value. Its text is kept as pieces (split where the source put a separator or
+a list marker such as ``一、`` ``(三)`` ``7.``) so that a row label can be found at the end of a
+header it was printed after, or wrapped over several pieces.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from .cells import TEXT, Token
+from .labels import MARKER, label_key
+from .lexer import TEXT, Token
 
-_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]{0,3}\)|\d{1,2}[.、]|、|第[一二三四五六七八九十]+条)")
-# characters that carry no meaning in a label: punctuation, quotes, spaces
-_NOISE = re.compile(r"[\s\W_]+")
+_SENTENCE_END = re.compile(r"[。;！？!?]")
 
 
 @dataclass
 class Record:
-    label_tokens: list[Token] = field(default_factory=list)
+    texts: list[Token] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
-    label: str = ""  # set by finish() once the record is built
-    is_narrative: bool = False
 
-    def finish(self) -> "Record":
-        self.label = label = "".join(t.raw for t in self.label_tokens)
-        self.is_narrative = "。" in label or len(label) > 240  # a sentence, not a table label
-        return self
+    @cached_property
+    def text(self) -> str:
+        """The whole text before the values, separators dropped."""
+        return "".join(t.raw for t in self.texts)
+
+    @cached_property
+    def pieces(self) -> tuple[str, ...]:
+        """The label's pieces after the last sentence end, as match keys (noise and markers dropped)."""
+        raw: list[str] = []
+        for t in self.texts:
+            if t.spaced or not raw:
+                raw.append(t.raw)
+            else:
+                raw[-1] += t.raw
+        text = "\n".join(raw)
+        ends = list(_SENTENCE_END.finditer(text))
+        if ends:
+            text = text[ends[-1].end():]
+        out = []
+        for chunk in text.split("\n"):
+            for part in _split_at_markers(chunk):
+                key = label_key(part)
+                if key:
+                    out.append(key)
+        return tuple(out)
 
     @property
-    def line(self) -> int:
-        first = self.label_tokens or self.values
-        return first[0].line if first else 0
-
-    def label_suffixes(self, tails: int = 4) -> list[str]:
-        """The label and its last few tails: a row label may sit at the end of a header it was merged
-        into, and spans at most a few wrapped cells."""
-        n = len(self.label_tokens)
-        starts = [0] + list(range(max(1, n - tails), n))
-        return ["".join(t.raw for t in self.label_tokens[k:]) for k in starts]
+    def start(self) -> int:
+        first = self.texts or self.values
+        return first[0].start if first else 0
 
 
-def starts_record(text: str) -> bool:
-    return bool(_MARKER.match(text))
+def _split_at_markers(text: str) -> list[str]:
+    cuts = [m.start() for m in MARKER.finditer(text) if m.start() > 0]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def build_records(tokens: list[Token]) -> list[Record]:
@@ -50,34 +66,13 @@ def build_records(tokens: list[Token]) -> list[Record]:
     current: Record | None = None
     for tok in tokens:
         if tok.kind == TEXT:
-            if current is None or current.values or starts_record(tok.raw):
+            if current is None or current.values:
                 current = Record()
                 records.append(current)
-            current.label_tokens.append(tok)
+            current.texts.append(tok)
         else:
             if current is None:
                 current = Record()
                 records.append(current)
             current.values.append(tok)
-    for rec in records:
-        rec.finish()
     return records
-
-
-def strip_marker(label: str) -> str:
-    """Drop leading list markers: ``三、本年度办理结果(一)予以公开`` keeps its row part only at the end."""
-    prev = None
-    while prev != label:
-        prev = label
-        label = _MARKER.sub("", label, count=1).lstrip()
-    return label
-
-
-def label_key(label: str) -> str:
-    return _NOISE.sub("", strip_marker(label))
-
-
-def bigrams(s: str) -> frozenset[str]:
-    if len(s) < 2:
-        return frozenset((s,)) if s else frozenset()
-    return frozenset(map(str.__add__, s, s[1:]))

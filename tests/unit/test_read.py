@@ -1,0 +1,103 @@
+"""Stage 1, read: bytes → a Document (normalised text with cell evidence, source positions)."""
+import pytest
+
+from ingest.read import BLANK_CELL, Unreadable, read_document
+
+REPORT = "株洲市芦淞区人民政府2023年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 | 20 | 0 |"
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8", "utf-8"),
+    ("utf-8-sig", "utf-8-sig"),
+    ("gb18030", "gb18030"),
+    ("gbk", "gb18030"),
+    ("utf-16", "utf-16-le"),  # with BOM
+    ("utf-16-le", "utf-16-le"),  # no BOM
+    ("utf-16-be", "utf-16-be"),
+])
+def test_encodings_are_detected(encoding, expected):
+    doc = read_document(REPORT.encode(encoding))
+    assert doc.encoding == expected
+    assert doc.text.startswith("株洲市芦淞区人民政府2023年")
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"", "empty"),
+    (b"  \n\t\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    (bytes([0x81, 0x30, 0xff, 0xfe, 0x80]) * 50, "undecodable"),
+])
+def test_unreadable_bytes(raw, reason):
+    with pytest.raises(Unreadable) as e:
+        read_document(raw)
+    assert e.value.reason == reason
+
+
+def test_full_width_digits_and_punctuation_are_folded():
+    doc = read_document("（一）予以公开｜１２｜０｜\u3000总计：１２".encode())
+    assert doc.text == "(一)予以公开|12|0| 总计:12"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("| 规章 | 0 |\n|---|:---:|\n| 1 | 2 |", "| 规章 | 0 |\n\n| 1 | 2 |"),  # markdown table rule
+    ("**规章** 0", "规章 0"),  # emphasis
+    ("— 4 —\n规章 0", "— 4 —\n规章 0"),  # a page footer is the lexer's to drop
+])
+def test_markdown_noise_is_removed_line_for_line(text, kept):
+    assert read_document(text.encode(), ".md").text == kept
+
+
+def test_html_rows_become_lines_of_cells_with_blank_cells_kept():
+    html = """<html><body><p>二、主动公开政府信息情况</p>
+    <table><tr><td rowspan="2">三、本年度办理结果</td><td>(一)予以公开</td><td>5</td><td>&nbsp;</td><td>5</td></tr>
+    <tr><td colspan="2"><p><span>(二)</span><span>部分公开</span></p></td><td><span>1</span><span>2</span></td>
+    <td>0</td><td></td></tr></table><p>六、其他需要报告的事项</p></body></html>"""
+    doc = read_document(html.encode(), ".html")
+    assert doc.source_format == "html"
+    assert doc.text.split("\n") == [
+        "二、主动公开政府信息情况",
+        f"三、本年度办理结果 | (一)予以公开 | 5 | {BLANK_CELL} | 5",
+        f"(二)部分公开 | 12 | 0 | {BLANK_CELL}",  # inline spans join; a trailing blank keeps its place
+        "六、其他需要报告的事项",
+    ]
+    # every line of the text knows the source line it came from
+    assert [doc.line_at(doc.text.index(s)) for s in ("二、", "三、", "(二)", "六、")] == [1, 2, 3, 4]
+
+
+def test_html_entities_and_full_width_in_cells():
+    html = "<table><tr><td>行政事业性收费</td><td>２５１０００元</td><td>&#43;8</td></tr></table>"
+    assert read_document(html.encode(), ".html").text == "行政事业性收费 | 251000元 | +8"
+
+
+def test_html_is_sniffed_without_suffix_and_scripts_dropped():
+    html = "<html><head><script>var x = '| 1 | 2 |';</script></head><body><div>标题</div>" \
+           "<table><tr><td>规章</td><td>0</td></tr></table></body></html>"
+    doc = read_document(html.encode(), ".txt")
+    assert doc.source_format == "html"
+    assert doc.text == "标题\n规章 | 0"
+
+
+def test_nested_layout_tables_keep_the_inner_rows():
+    html = "<table><tr><td>页面布局<table><tr><td>规章</td><td>1</td></tr>" \
+           "<tr><td>行政规范性文件</td><td>2</td></tr></table></td></tr></table>"
+    assert read_document(html.encode(), ".html").text == "页面布局\n规章 | 1\n行政规范性文件 | 2"
+
+
+def test_gbk_html_declared_charset():
+    html = '<html><head><meta charset="gbk"></head><body><table><tr><td>规章</td><td>3</td></tr></table></body></html>'
+    doc = read_document(html.encode("gbk"), ".html")
+    assert doc.encoding == "gb18030"
+    assert doc.text == "规章 | 3"
+
+
+def test_html_page_fields_are_kept():
+    html = ('<html><head><meta name="ArticleTitle" content="某区2022年度政府信息公开工作年度报告"/>'
+            '<meta name="PubDate" content="2023-02-20 15:07"/><title>x</title></head><body><p>正文</p></body></html>')
+    assert read_document(html.encode(), ".html").meta == {"ArticleTitle": "某区2022年度政府信息公开工作年度报告",
+                                                          "PubDate": "2023-02-20 15:07"}
+
+
+def test_text_positions_map_to_lines_and_no_pages():
+    doc = read_document("一\n二\n\n三".encode())
+    assert [doc.line_at(doc.text.index(c)) for c in "一二三"] == [1, 2, 4]
+    assert doc.page_at(0) is None
