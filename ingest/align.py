@@ -1,393 +1,295 @@
-"""Stage 4, align: find tables 二, 三, 四 among the records by their content and align them to
-the official form's rows, by the form's row order and fuzzy label matching.
+"""Stage 4, align: find tables 二, 三 and 四 among the records and give each form row the values
+printed for it.
 
-A cell the report does not determine is None, with a warning saying why; nothing is guessed.
+Table 三's rows come in the form's order: an order-preserving alignment of rows to the runs of
+values, scored by how much the text before each run reads like the row's label. A run holding
+several rows' values (a row whose label was printed elsewhere, labels printed apart from their
+numbers) feeds consecutive rows. Table 二's rows have labels no other row shares and are matched
+wherever they are printed. Table 四 is the run of values after its header.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
-from typing import NamedTuple
 
-from .cells import BLANK, TEXT, Token
-from .digits import identity_instances, resolve_runs
-from .form import LAYOUTS, Form
-from .records import Record, bigrams, label_key
+from .digits import is_run
+from .form import LAYOUTS, Form, FormRow
+from .labels import LabelIndex, label_key
+from .lexer import Token
+from .records import Record
 
 MATCH_MIN = 0.5  # weakest label similarity accepted as a match
-VALUES_BONUS = 0.5  # a record that carries values is the likelier row
-TABLE_WINDOW = 90  # records a table may span
-_INNER_MARKER = re.compile(r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\.(?!\d)")
-
-
-class Cell(NamedTuple):
-    value: float | None
-    raw: str | None
-    line: int | None
+VALUES_BONUS = 0.5  # a run with the row's number of values is the likelier one
+CONTINUATION = 0.5  # a further row's worth of values in the run the row before took
+POSITIONAL = 0.05  # a row whose label reads like nothing, between rows that do, takes the run there
+TABLE_WINDOW = 120  # records a table may span
+MIN_ROWS = 5  # rows with values that make table 三, not a mention of it in prose
+OTHER_ROW = "other"  # 其他处理 as one row (the 2019 form), against three sub-rows (2021)
+_ART20 = re.compile(r"第二十条第\s*[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]")
+_LIST_NUMBER = re.compile(r"(?<!\d)(\d)\.")
+_NUMERALS = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
 
 
 @dataclass
-class TableResult:
+class AlignedTable:
+    """A table's rows with the value tokens printed for each (None: no row found)."""
+
     found: bool = False
-    cells: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cells
+    rows: dict[str, list[Token] | None] = field(default_factory=dict)
+    score: float = 0.0
     warnings: list[str] = field(default_factory=list)
-    score: float = 0.0  # complete cells plus label similarity, to compare layouts
-
-    def complete(self) -> bool:
-        return self.found and all(c.value is not None for cells in self.cells.values() for c in cells)
+    # table 二 only: values printed apart from their rows, with the note printed after each
+    floating: dict[str, list[tuple[Token, str]]] = field(default_factory=dict)
 
 
-def record_scores(rec: Record, index: "LabelIndex") -> list[float]:
-    """The record's similarity to every label of ``index``; the form's labels recur in every report,
-    so scores are remembered by label text."""
-    if rec.is_narrative:
-        return index.zero
-    return _scores_of_label(index, tuple(t.raw for t in rec.label_tokens))
+@dataclass(frozen=True, eq=False)
+class FormLabels:
+    """The form's printed labels, indexed once per form."""
 
+    applications: LabelIndex
+    proactive: LabelIndex
+    application_rows: dict[str, list[FormRow]]  # variant → rows in printed order
+    list_numbers: tuple[str | None, ...]  # per label of ``applications``: its list number (2. 其他法律…)
 
-@lru_cache(maxsize=1 << 16)
-def _scores_of_label(index: "LabelIndex", label_tokens: tuple[str, ...]) -> list[float]:
-    return index.scores(record_keys(Record(label_tokens=[Token(TEXT, raw) for raw in label_tokens]).finish()))
-
-
-def record_keys(rec: Record) -> list[frozenset[str]]:
-    """The bigram keys a record's label is matched by: the whole label, its last few cells (a row
-    label at the end of a header it was merged into), and the part after an inner list marker."""
-    if rec.is_narrative:
-        return []
-    keys = [bigrams(label_key(s)) for s in rec.label_suffixes()]
-    label = rec.label
-    inner = list(_INNER_MARKER.finditer(label))
-    if inner:  # e.g. 三、本年度办理结果(一)予以公开 in one cell: the row is the part after the last marker
-        keys.append(bigrams(label_key(label[inner[-1].end():])))
-    return list(dict.fromkeys(k for k in keys if k))
-
-
-class LabelIndex:
-    """Form labels indexed by their bigrams: scores a record against every label in one pass."""
-
-    def __init__(self, labels: list[str], groups: dict[str, slice] | None = None):
-        self.labels = labels
-        self.groups = groups or {}  # named runs of labels, e.g. a table's rows
-        self.zero = [0.0] * len(labels)
-        self.position = {label: i for i, label in enumerate(labels)}
-        self.sizes = []
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for i, label in enumerate(labels):
-            key = bigrams(label_key(label))
-            self.sizes.append(len(key))
-            for g in key:
-                self.index[g].append(i)
-
-    def scores(self, keys: list[frozenset[str]]) -> list[float]:
-        """Best Dice similarity of each label to any of a record's keys (see ``record_keys``)."""
-        best = [0.0] * len(self.labels)
-        for key in keys:
-            shared = Counter(chain.from_iterable(self.index.get(g, ()) for g in key))
-            n = len(key)
-            for i, c in shared.items():
-                s = 2 * c / (n + self.sizes[i])
-                if s > best[i]:
-                    best[i] = s
-        return best
+    def application_scores(self, rec: Record) -> tuple[float, ...]:
+        return self.applications.scores(rec.pieces)
 
 
 @lru_cache(maxsize=4)
-def label_index(form: Form) -> LabelIndex:
-    """Every printed row label of tables 三 and 二, both layouts: each record is scored once."""
-    applications = list(dict.fromkeys(r.match_zh for r in form.table_rows("applications")))
-    proactive = list(dict.fromkeys(label for layout in LAYOUTS for _, label, _ in form.proactive_items(layout)))
-    n = len(applications)
-    return LabelIndex(applications + proactive,
-                      {"applications": slice(0, n), "proactive": slice(n, n + len(proactive))})
+def form_labels(form: Form) -> FormLabels:
+    rows = form.table_rows("applications")
+    apps = LabelIndex(list(dict.fromkeys(label_key(r.match_zh) for r in rows)))
+    pro = LabelIndex(list(dict.fromkeys(label_key(label) for layout in LAYOUTS for _, label, _ in form.proactive_items(layout))))
+    sub_rows = [r for r in rows if r.group_code == "other" and r.code != OTHER_ROW]
+    variants = {
+        "one_other_row": [r for r in rows if r not in sub_rows],
+        "other_sub_rows": [r for r in rows if r.code != OTHER_ROW],
+    }
+    numbers = {label_key(r.match_zh): m.group(1) for r in rows if (m := _LIST_NUMBER.search(r.label_zh))}
+    return FormLabels(apps, pro, variants, tuple(numbers.get(label) for label in apps.labels))
 
 
-def align(records: list[Record], score: list[list[float]]) -> list[tuple[int | None, float]]:
-    """Order-preserving best alignment of form rows to records, given each row's similarity to
-    each record: (record index | None, similarity) per row."""
-    m, k = len(score), len(records)
-    dp = [[0.0] * (k + 1) for _ in range(m + 1)]
-    bonus = [VALUES_BONUS if r.values else 0.0 for r in records]
+# --- table 三 -----------------------------------------------------------------------------------
+
+
+def find_applications_start(records: list[Record], labels: FormLabels, n: int) -> int | None:
+    """The first record with a row's worth of values whose text reads like table 三's first row
+    (or second: the first may be damaged), with more of its rows after it; failing that, one that
+    reads like its third row. Prose says 全年收到申请 75 件 and 其中予以公开 11 件 too, with one
+    value each; a row prints n (a few may be lost, or run together)."""
+    index = labels.applications
+    first = [index.position[label_key(r.match_zh)] for r in labels.application_rows["other_sub_rows"][:3]]
+    scores = [labels.application_scores(r) if _row_like(r.values, n) else None for r in records]
+    strong = [sc is not None and max(sc) >= 0.8 for sc in scores]
+    for starts in ((lambda sc: sc[first[0]] >= 0.6 or sc[first[1]] >= 0.8), (lambda sc: sc[first[2]] >= 0.8)):
+        for j, sc in enumerate(scores):
+            if sc is not None and starts(sc) and sum(strong[j: j + 40]) >= MIN_ROWS:
+                return j
+    return None
+
+
+def _row_like(values: list[Token], n: int) -> bool:
+    """Values that can be a row of n cells: all but a couple printed, or digits enough to cut."""
+    return len(values) >= n - 2 or sum(len(t.raw) if t.is_digit_run else 1 for t in values) >= n
+
+
+def align_applications(records: list[Record], labels: FormLabels, start: int | None, n: int,
+                       end: int | None = None) -> tuple[AlignedTable, str, int]:
+    """Table 三 aligned in both shapes of 其他处理 (one row, or three sub-rows); the better fit
+    wins. Returns the table, the variant and the index of the record after its last row."""
+    if start is None:
+        rows = labels.application_rows["other_sub_rows"]
+        return AlignedTable(rows={r.code: None for r in rows}, warnings=["table_missing:applications"]), \
+            "other_sub_rows", 0
+    stop = min(len(records), start + TABLE_WINDOW, end if end is not None else len(records))
+    window = give_back_list_numbers(records[start:stop + 1], labels)[:stop - start]
+    best = None
+    for variant, rows in labels.application_rows.items():
+        table, last = _align_in_order(window, rows, labels, n)
+        if best is None or table.score > best[0].score:
+            best = (table, variant, start + last + 1)
+    return best
+
+
+def give_back_list_numbers(window: list[Record], labels: FormLabels) -> list[Record]:
+    """A list number glued to the end of the run before its label (``…00000002.其他法律…``) is
+    the label's, not a cell: when the text glued after a run starts ``.`` or ``、`` and reads like
+    the row numbered by the run's last digit, that digit leaves the run."""
+    out = list(window)
+    index = labels.applications
+    for j in range(len(out) - 1):
+        rec, nxt = out[j], out[j + 1]
+        last = rec.values[-1] if rec.values else None
+        if last is None or not last.is_digit_run or not nxt.texts or nxt.texts[0].spaced \
+                or nxt.texts[0].raw[0] not in ".、" or not nxt.pieces:
+            continue
+        scores = index.scores(nxt.pieces[:1])
+        best = max(range(len(scores)), key=scores.__getitem__)
+        if scores[best] >= MATCH_MIN and labels.list_numbers[best] == last.raw[-1]:
+            kept = last._replace(raw=last.raw[:-1], end=last.end - 1, value=int(last.raw[:-1]))
+            out[j] = Record(rec.texts, rec.values[:-1] + [kept])
+    return out
+
+
+def _slots(window: list[Record], n: int) -> list[tuple[int, int, int]]:
+    """(record, chunk, chunks) for every row's worth of values: a run of k·n values is k slots."""
+    out = []
+    for j, rec in enumerate(window):
+        if not rec.values:
+            continue
+        k = len(rec.values) // n if len(rec.values) >= 2 * n and len(rec.values) % n == 0 else 1
+        out += [(j, c, k) for c in range(k)]
+    return out
+
+
+def _align_in_order(window: list[Record], rows: list[FormRow], labels: FormLabels, n: int) -> tuple[AlignedTable, int]:
+    """Order-preserving best alignment of ``rows`` to the runs of values in ``window``."""
+    slots = _slots(window, n)
+    index = labels.applications
+    cols = [index.position[label_key(r.match_zh)] for r in rows]
+    m, s_count = len(rows), len(slots)
+    sims = []  # per slot: similarity of every row to the text before the slot's values
+    fits = []
+    for j, c, k in slots:
+        rec = window[j]
+        if c == 0:
+            sc = index.scores(rec.pieces)
+            if k > 1:  # labels printed apart from their numbers: the first of them, before the others
+                sc = tuple(map(max, sc, index.scores(rec.pieces[: len(rec.pieces) - (k - 1)])))
+            sims.append([sc[i] for i in cols])
+        else:
+            sims.append(None)
+        count = len(rec.values) if k == 1 else n
+        fits.append(VALUES_BONUS if count == n or (k == 1 and is_run(rec.values, n)) else 0.0)
+    neg = float("-inf")
+    matched = [[neg] * (s_count + 1) for _ in range(m + 1)]  # row i on slot s, 1-based
+    best = [[0.0] * (s_count + 1) for _ in range(m + 1)]  # best with rows ≤ i and slots ≤ s
     for i in range(1, m + 1):
-        row, prev, s_row = dp[i], dp[i - 1], score[i - 1]
-        for j in range(1, k + 1):
-            best = prev[j] if prev[j] > row[j - 1] else row[j - 1]
-            s = s_row[j - 1]
-            if s >= MATCH_MIN and prev[j - 1] + s + bonus[j - 1] > best:
-                best = prev[j - 1] + s + bonus[j - 1]
-            row[j] = best
-    out: list[tuple[int | None, float]] = [(None, 0.0)] * m
-    i, j = m, k
-    while i > 0 and j > 0:
-        s = score[i - 1][j - 1]
-        if s >= MATCH_MIN and dp[i][j] == dp[i - 1][j - 1] + s + bonus[j - 1]:
-            out[i - 1] = (j - 1, s)
-            i, j = i - 1, j - 1
-        elif dp[i][j] == dp[i - 1][j]:
+        for s in range(1, s_count + 1):
+            score = neg
+            sim_row = sims[s - 1]
+            if sim_row is not None:
+                sim = sim_row[i - 1]
+                if sim >= MATCH_MIN:
+                    score = best[i - 1][s - 1] + sim + fits[s - 1]
+                elif fits[s - 1]:
+                    score = best[i - 1][s - 1] + POSITIONAL + fits[s - 1]
+            elif matched[i - 1][s - 1] > neg:
+                score = matched[i - 1][s - 1] + CONTINUATION + fits[s - 1]
+            matched[i][s] = score
+            best[i][s] = max(best[i - 1][s], best[i][s - 1], score)
+    table = AlignedTable(found=True, score=best[m][s_count])
+    assignment: dict[int, int] = {}
+    i, s, forced = m, s_count, False
+    while i > 0 and s > 0:
+        if forced or (best[i][s] == matched[i][s] and matched[i][s] > neg
+                      and best[i][s] != best[i - 1][s] and best[i][s] != best[i][s - 1]):
+            assignment[i - 1] = s - 1
+            forced = sims[s - 1] is None  # a continuation slot: the row before took the slot before
+            i, s = i - 1, s - 1
+        elif best[i][s] == best[i - 1][s]:
             i -= 1
         else:
-            j -= 1
-    return out
-
-
-def _cell(tok: Token | None) -> Cell:
-    if tok is None:
-        return Cell(None, None, None)
-    return Cell(tok.value, tok.raw, tok.line)
-
-
-def _integers(cells: list[Cell], code: str, warnings: list[str]) -> list[Cell]:
-    """Tables 三 and 四 count requests and cases: a fraction there is a misread cell, not a value."""
-    out = []
-    for c in cells:
-        if c.value is not None and c.value != int(c.value):
-            warnings.append(f"cell_not_integer:{code}:{c.raw}")
-            c = c._replace(value=None)
-        out.append(c)
-    return out
-
-
-def row_cells(code: str, values: list[Token], n: int, warnings: list[str]) -> list[Cell] | None:
-    """The n cells a record's values give, or None when they do not determine them (warned)."""
-    if len(values) == n:
-        for i, t in enumerate(values):
-            if t.kind == BLANK:
-                warnings.append(f"cell_blank:{code}:{i + 1}")
-        return [_cell(t) for t in values]
-    printed = [t for t in values if t.kind != BLANK]
-    if len(printed) == n:  # blank cells padding the row
-        return [_cell(t) for t in printed]
-    if not values:
-        warnings.append(f"row_no_values:{code}")
-    elif len(printed) < n:
-        warnings.append(f"row_incomplete:{code}:{len(printed)}/{n}")
-    else:
-        warnings.append(f"row_overfull:{code}:{len(printed)}/{n}")
-    return None
-
-
-def spread_blocks(codes: list[str], matches: list[int | None], records: list[Record], n: int) -> dict[str, list[Token]]:
-    """Labels printed apart from their numbers: k label-only rows followed by one block of k·n values.
-
-    The block is read row by row when each value sits in a cell of its own, column by column
-    when it comes as n cells of k values (a converter stacking a column's values in one cell).
-    """
-    out: dict[str, list[Token]] = {}
-    i = 0
-    while i < len(codes):
-        if matches[i] is None or records[matches[i]].values:
-            i += 1
+            s -= 1
+    last = 0
+    for r, row in enumerate(rows):
+        slot = assignment.get(r)
+        if slot is None:
+            table.rows[row.code] = None
+            table.warnings.append(f"row_missing:{row.code}")
             continue
-        run = [i]
-        while run[-1] + 1 < len(codes) and matches[run[-1] + 1] is not None and not records[matches[run[-1] + 1]].values \
-                and matches[run[-1] + 1] == matches[run[-1]] + 1:
-            run.append(run[-1] + 1)
-        nxt = matches[run[-1]] + 1
-        block_row = run[-1] + 1
-        if nxt < len(records):
-            block = records[nxt]
-            owners = list(run)
-            if block_row < len(codes) and matches[block_row] == nxt:
-                owners.append(block_row)
-            elif any(m == nxt for m in matches):
-                i = run[-1] + 1
-                continue
-            k = len(owners)
-            vals = block.values
-            if k > 1 and len(vals) == k * n:
-                cells_used = {t.cell for t in vals}
-                if len(cells_used) == len(vals):
-                    rows = [vals[r * n:(r + 1) * n] for r in range(k)]
-                elif len(cells_used) == n and all(sum(1 for t in vals if t.cell == c) == k for c in cells_used):
-                    rows = [vals[r::k] for r in range(k)]
-                else:
-                    rows = []
-                for r, owner in enumerate(owners if rows else []):
-                    out[codes[owner]] = rows[r]
-        i = run[-1] + 1
-    return out
+        j, c, k = slots[slot]
+        table.rows[row.code] = _chunk(window[j].values, c, k, n)
+        last = max(last, j)
+    return table, last
 
 
-def fill_gaps_by_position(matches: list[int | None], records: list[Record], lo: int, hi: int) -> list[int | None]:
-    """Rows left unmatched between two matched neighbours take the unmatched value records between
-    them, in order, when their numbers agree (damaged labels the fuzzy match missed)."""
-    out = list(matches)
-    taken = {m for m in matches if m is not None}
-    i = 0
-    while i < len(out):
-        if out[i] is not None:
-            i += 1
-            continue
-        start = i
-        while i < len(out) and out[i] is None:
-            i += 1
-        prev_rec = out[start - 1] if start > 0 else lo - 1
-        next_rec = out[i] if i < len(out) else hi
-        if prev_rec is None or next_rec is None:
-            continue
-        free = [j for j in range(prev_rec + 1, next_rec) if j not in taken and records[j].values
-                and not records[j].is_narrative]
-        if len(free) == i - start and start > 0 and i < len(out):
-            for r, j in zip(range(start, i), free):
-                out[r] = j
-    return out
+def _chunk(values: list[Token], c: int, k: int, n: int) -> list[Token]:
+    """Row c of a run of k rows: read row by row, or column by column when the source printed
+    the run as n cells of k values each (a converter stacking a column in one cell)."""
+    if k == 1:
+        return values
+    cells: dict[int, list[Token]] = {}
+    for t in values:
+        cells.setdefault(t.cell, []).append(t)
+    if len(cells) == n and all(len(v) == k for v in cells.values()):
+        return [column[c] for column in cells.values()]
+    return values[c * n:(c + 1) * n]
 
 
-# --- the tables ---------------------------------------------------------------------------------
-
-
-def find_applications_start(records: list[Record], scores: list[list[float]], form: Form) -> int | None:
-    """The first record that reads like table 三's first rows, with more of its rows after it."""
-    index = label_index(form)
-    table = index.groups["applications"]
-    first = [index.position[r.match_zh] for r in form.table_rows("applications", "2021")[:3]]
-    strong = [max(sc[table]) >= 0.8 for sc in scores]
-    for j, sc in enumerate(scores):
-        if sc[first[0]] < 0.6 and max(sc[i] for i in first[1:]) < 0.8:
-            continue
-        if sum(strong[j + 1: j + 40]) >= 5:
-            return j
-    return None
-
-
-def _score_matrix(labels: list[str], index: LabelIndex, scores: list[list[float]]) -> list[list[float]]:
-    cols = [index.position[label] for label in labels]
-    return [[sc[c] for sc in scores] for c in cols]
-
-
-def window_end(records: list[Record], start: int, stop: int | None = None) -> int:
-    end = min(len(records), start + TABLE_WINDOW, stop if stop is not None else len(records))
-    for j in range(start + 1, end):
-        if records[j].is_narrative:
-            return j
-    return end
-
-
-def parse_applications(records: list[Record], scores: list[list[float]], form: Form, layout: str,
-                       start: int | None) -> tuple[TableResult, int]:
-    res = TableResult()
-    rows = form.table_rows("applications", layout)
-    codes = [r.code for r in rows]
-    applicants = form.applicants
-    n = len(applicants)
-    if start is None:
-        res.warnings.append("table_missing:applications")
-        res.cells = {c: [Cell(None, None, None) for _ in range(n)] for c in codes}
-        return res, 0
-    end = window_end(records, start)
-    end = next((j for j in range(start + 1, end) if is_reviews_header(records[j])), end)  # table 四 follows
-    window = records[start:end]
-    matches = align(window, _score_matrix([r.match_zh for r in rows], label_index(form), scores[start:end]))
-    idx = [m for m, _ in matches]
-    idx = fill_gaps_by_position(idx, window, 0, len(window))
-    spread = spread_blocks(codes, idx, window, n)
-    res.found = True
-    grid: dict[tuple[str, str], int | None] = {}
-    runs: dict[str, str] = {}
-    for (m, sim), code, j in zip(matches, codes, idx):
-        res.score += sim
-        if j is None:
-            res.warnings.append(f"row_missing:{code}")
-            res.cells[code] = [Cell(None, None, None) for _ in range(n)]
-            continue
-        values = spread.get(code, window[j].values)
-        if len(values) == 1 and values[0].is_digit_run and len(values[0].raw) >= n:
-            runs[code] = values[0].raw
-            res.cells[code] = [Cell(None, values[0].raw, values[0].line) for _ in range(n)]
-            continue
-        cells = row_cells(code, values, n, res.warnings)
-        if cells is None:
-            res.cells[code] = [Cell(None, None, None) for _ in range(n)]
-            continue
-        res.cells[code] = _integers(cells, code, res.warnings)
-    for code, cells in res.cells.items():
-        for col, c in zip(applicants, cells):
-            grid[(code, col)] = int(c.value) if c.value is not None else None
-    if runs:
-        instances = identity_instances(form, "applications", layout, codes, applicants)
-        decoded, failed = resolve_runs(grid, runs, applicants, instances)
-        for code, cut in decoded.items():
-            line = res.cells[code][0].line
-            res.cells[code] = [Cell(float(v), str(v), line) for v in cut]
-            res.warnings.append(f"digits_decoded:{code}:{runs[code]}")
-        for code, why in failed.items():
-            res.warnings.append(f"digits_{why.split(':')[0]}:{code}:{runs[code]}")
-            res.cells[code] = [Cell(None, runs[code], res.cells[code][0].line) for _ in range(n)]
-    res.score += sum(1 for cells in res.cells.values() for c in cells if c.value is not None)
-    last = max((j for j in idx if j is not None), default=0)
-    return res, start + last + 1
-
-
-def parse_reviews(records: list[Record], form: Form, layout: str, start: int) -> TableResult:
-    res = TableResult()
-    codes = form.review_cells
-    n = len(codes)
-    for j in range(start, len(records)):
-        rec = records[j]
-        if rec.values and is_reviews_header(rec):
-            break
-    else:
-        res.warnings.append("table_missing:reviews")
-        res.cells = {c: [Cell(None, None, None)] for c in codes}
-        return res
-    res.found = True
-    values = rec.values
-    if len(values) == 1 and values[0].is_digit_run and len(values[0].raw) >= n:
-        instances = [tuple((coef, ("reviews", cell[0])) for coef, cell in eq)
-                     for eq in identity_instances(form, "reviews", layout, [], [])]
-        decoded, failed = resolve_runs({}, {"reviews": values[0].raw}, codes, instances)
-        if decoded:
-            res.warnings.append(f"digits_decoded:reviews:{values[0].raw}")
-            cells = [Cell(float(v), str(v), values[0].line) for v in decoded["reviews"]]
-        else:
-            res.warnings.append(f"digits_{failed['reviews'].split(':')[0]}:reviews:{values[0].raw}")
-            cells = None
-    else:
-        cells = row_cells("reviews", values, n, res.warnings)
-    cells = _integers(cells or [Cell(None, None, None) for _ in range(n)], "reviews", res.warnings)
-    res.cells = {code: [c] for code, c in zip(codes, cells)}
-    res.score = sum(1 for c in cells if c.value is not None)
-    return res
+# --- table 四 -----------------------------------------------------------------------------------
 
 
 def is_reviews_header(rec: Record) -> bool:
     """Table 四's header: 行政复议 … 行政诉讼 … 结果维持/纠正 (its values follow it)."""
-    label = rec.label
-    return "复议" in label and "诉讼" in label and ("维持" in label or "纠正" in label) and not rec.is_narrative
+    text = rec.text
+    return "复议" in text and "诉讼" in text and ("维持" in text or "纠正" in text)
 
 
-def find_proactive_start(records: list[Record]) -> int | None:
-    for j, rec in enumerate(records):
-        if "第二十条" in rec.label and not rec.is_narrative:
-            return j
-    return None
+def find_reviews(records: list[Record], start: int) -> int | None:
+    return next((j for j in range(start, len(records)) if records[j].values and is_reviews_header(records[j])), None)
 
 
-def parse_proactive(records: list[Record], scores: list[list[float]], form: Form, layout: str, start: int | None,
-                    stop: int | None) -> TableResult:
-    res = TableResult()
+# --- table 二 -----------------------------------------------------------------------------------
+
+
+def find_proactive_start(records: list[Record], before: int | None) -> int | None:
+    """The first record printing a 第二十条第(…)项 header, within a table's reach of table 三."""
+    earliest = 0 if before is None else max(0, before - TABLE_WINDOW)
+    stop = len(records) if before is None else before
+    return next((j for j in range(earliest, stop) if _ART20.search(records[j].text)), None)
+
+
+def align_proactive(records: list[Record], labels: FormLabels, form: Form, layout: str, start: int | None,
+                    stop: int | None) -> AlignedTable:
+    """Each item of table 二 takes the run after the text that reads most like its label (each run
+    once); runs left over inside a block are values printed apart from their rows."""
     items = form.proactive_items(layout)
+    table = AlignedTable()
     if start is None:
-        res.warnings.append("table_missing:proactive")
-        res.cells = {code: [Cell(None, None, None)] for _, _, codes in items for code in codes}
-        return res
-    end = window_end(records, start, stop if stop is not None and stop > start else None)
-    window = records[start:end]
-    matches = align(window, _score_matrix([label for _, label, _ in items], label_index(form), scores[start:end]))
-    res.found = True
-    for (j, sim), (item, _, codes) in zip(matches, items):
-        res.score += sim
-        n = len(codes)
-        cells = None
+        table.rows = {item: None for item, _, _ in items}
+        table.warnings.append("table_missing:proactive")
+        return table
+    end = min(len(records), start + TABLE_WINDOW, stop if stop is not None and stop > start else len(records))
+    index = labels.proactive
+    cols = [index.position[label_key(label)] for _, label, _ in items]
+    pairs = []
+    for j in range(start, end):
+        if records[j].values:
+            sc = index.scores(records[j].pieces)
+            pairs += [(sc[col], -j, k) for k, col in enumerate(cols) if sc[col] >= MATCH_MIN]
+    taken: dict[int, int] = {}  # item → record
+    used: set[int] = set()
+    for sim, neg_j, k in sorted(pairs, reverse=True):
+        if k not in taken and -neg_j not in used:
+            taken[k] = -neg_j
+            used.add(-neg_j)
+            table.score += sim
+    table.found = True
+    for k, (item, _, codes) in enumerate(items):
+        j = taken.get(k)
+        table.rows[item] = None if j is None else records[j].values
         if j is None:
-            res.warnings.append(f"row_missing:{item}")
-        else:
-            cells = row_cells(item, window[j].values, n, res.warnings)
-        cells = cells or [Cell(None, None, None) for _ in range(n)]
-        for code, c in zip(codes, cells):
-            res.cells[code] = [c]
-            res.score += c.value is not None
-    return res
+            table.warnings.append(f"row_missing:{item}")
+    blocks = _blocks(records, start, end)
+    group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
+    for j in range(start, end):
+        if records[j].values and j not in used and blocks[j - start]:
+            note = records[j + 1].texts[0].raw if j + 1 < len(records) and records[j + 1].texts else ""
+            for item, group in group_of.items():
+                if group == blocks[j - start] and item in table.rows:
+                    table.floating.setdefault(group, []).extend((t, note) for t in records[j].values)
+                    break
+    return table
+
+
+def _blocks(records: list[Record], start: int, end: int) -> list[str | None]:
+    """The 第二十条 block (``art20_1`` …) each record of the window is printed in."""
+    out, current = [], None
+    for j in range(start, end):
+        heads = _ART20.findall(records[j].text)
+        if heads:
+            current = f"art20_{_NUMERALS.get(heads[-1], 0)}"
+        out.append(current)
+    return out

@@ -1,111 +1,235 @@
-"""Stage 2, cells: lines of cells → a flat stream of typed tokens.
+"""Stage 5, cells: the value tokens aligned to each form row → the row's cells.
 
-A token is a piece of label text, a number, or a blank (a cell that is there but holds no number:
-an empty HTML cell, or a null marker such as ``—`` or ``/``). Cells run together by a page's text
-extraction (``…申请数量10430000107``) come out as a label token and a digit-run token.
+A row printed with one token per cell is read as printed. A row with fewer tokens than cells is
+a run (cut with the identities, see ``digits``) when it holds digit runs, else it lost cells and
+stays null: which cell dropped is unknowable. Every null says why in a warning; nothing is guessed.
 """
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .decode import Cells
-
-TEXT, NUMBER, BLANK = "text", "number", "blank"
-
-# a number as printed: signs, thousands separators, decimals, and a unit some reports put in the cell
-_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:万元|元|件|个|项)?$")
-_NULL_MARKERS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "n/a", "N/A", "NA", "null", "空", "×", "*"})
-_TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+\-/:%A-Za-z])(\d+(?:\.\d+)?)$")
-_PAGE_FOOTER = re.compile(r"^(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
-_MARKUP = re.compile(r"^#+\s*|\*\*|__")
+from .align import AlignedTable
+from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_run, pieces_of, solve_table
+from .form import Form
+from .lexer import BLANK, Token
 
 
-class Token(NamedTuple):
-    kind: str  # TEXT | NUMBER | BLANK
-    raw: str  # the text as printed (after normalisation)
-    value: float | None = None
-    line: int = 0  # 1-based source line
-    cell: int = 0  # running cell number: tokens sharing it came from one cell
+class Cell(NamedTuple):
+    value: int | float | None
+    raw: str | None  # the cell as printed: a token, or the digits a run was cut into
+    offset: int | None  # where it is printed in the document text
+
+
+NULL = Cell(None, None, None)
+MAX_MEASURE_DIGITS = 15  # table 二 counts decisions (millions at a ministry) and amounts
+
+
+@dataclass
+class TableResult:
+    found: bool = False
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # row code (table 二: measure) → cells
+    warnings: list[str] = field(default_factory=list)
+
+    def complete(self) -> bool:
+        return self.found and all(c.value is not None for cells in self.cells.values() for c in cells)
 
     @property
-    def is_digit_run(self) -> bool:
-        """A plain run of digits, which may be several cells run together."""
-        return self.kind == NUMBER and self.raw.isdigit()
+    def filled(self) -> int:
+        return sum(c.value is not None for cells in self.cells.values() for c in cells)
 
 
-def parse_number(raw: str) -> float | None:
-    """The number a cell prints (``+8`` → 8, ``1,234`` → 1234, ``251000元`` → 251000), else None."""
-    m = _NUMBER.match(raw.replace(" ", ""))
-    if not m:
+def _cell(tok: Token) -> Cell:
+    return Cell(None if tok.kind == BLANK else tok.value, tok.raw, tok.start)
+
+
+def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[str]) -> list[Cell] | None:
+    """The n cells a row prints one token each, or None (warned) when its tokens do not give them."""
+    if tokens is None:
         return None
-    sign, digits, frac = m.groups()
-    v = float(digits.replace(",", "") + (frac or ""))
-    return -v if sign == "-" else v
+    if len(tokens) == n:
+        for i, t in enumerate(tokens):
+            if t.kind == BLANK:
+                warnings.append(f"cell_blank:{code}:{i + 1}")
+        return [_cell(t) for t in tokens]
+    printed = [t for t in tokens if t.kind != BLANK]
+    if len(printed) == n:  # blank cells padding the row
+        return [_cell(t) for t in printed]
+    if not tokens:
+        warnings.append(f"row_no_values:{code}")
+    elif len(printed) < n:
+        warnings.append(f"row_incomplete:{code}:{len(printed)}/{n}")
+    else:
+        warnings.append(f"row_overfull:{code}:{len(printed)}/{n}")
+    return None
 
 
-def is_page_footer(line: str) -> bool:
-    return len(line) <= 24 and bool(_PAGE_FOOTER.match(line.strip()))
-
-
-def tokenize(lines: list[Cells], line_numbers: list[int]) -> list[Token]:
-    tokens: list[Token] = []
-    cell_no = 0
-    for cells, line in zip(lines, line_numbers):
-        if len(cells) == 1 and cells[0] is not None and is_page_footer(cells[0]):
-            continue
-        for cell in cells:
-            cell_no += 1
-            if cell is None:
-                tokens.append(Token(BLANK, "", None, line, cell_no))
-                continue
-            if "*" in cell or "#" in cell or "_" in cell:
-                cell = _MARKUP.sub("", cell).strip()
-            if not cell:
-                continue
-            if cell in _NULL_MARKERS:
-                tokens.append(Token(BLANK, cell, None, line, cell_no))
-                continue
-            tokens.extend(_cell_tokens(cell, line, cell_no))
-    return tokens
-
-
-_HAS_DIGIT = re.compile(r"\d")
-
-
-def _cell_tokens(cell: str, line: int, cell_no: int) -> list[Token]:
-    if cell.isdigit():
-        return [Token(NUMBER, cell, float(cell), line, cell_no)]
-    if "。" in cell or not _HAS_DIGIT.search(cell):  # a sentence holds no cell values
-        return [Token(TEXT, "".join(cell.split()), None, line, cell_no)]
-    out: list[Token] = []
-    text: list[str] = []
-
-    def flush_text() -> None:
-        if text:
-            s = "".join(text)
-            m = _TRAILING_DIGITS.match(s)
-            if m and _is_label_like(m.group(1)):
-                out.append(Token(TEXT, m.group(1), None, line, cell_no))
-                out.append(Token(NUMBER, m.group(2), float(m.group(2)), line, cell_no))  # may be a digit run
-            else:
-                out.append(Token(TEXT, s, None, line, cell_no))
-            text.clear()
-
-    for word in cell.split():
-        v = parse_number(word)
-        if v is None:
-            text.append(word)
-        else:
-            flush_text()
-            out.append(Token(NUMBER, word, v, line, cell_no))
-    flush_text()
+def _integers(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
+    """Tables 三 and 四 count requests and cases: a fraction there is a misread cell."""
+    out = []
+    for c in cells:
+        if isinstance(c.value, float):
+            warnings.append(f"cell_not_integer:{code}:{c.raw}")
+            c = c._replace(value=None)
+        out.append(c)
     return out
 
 
-def _is_label_like(s: str) -> bool:
-    """Label text that digits may have run into: mostly CJK, not a sentence or a date."""
-    if s.endswith(("年", "月", "日", "第", "共", "号", ":", "为")) or "。" in s:
-        return False
-    cjk = sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
-    return cjk >= 2 and cjk * 2 >= len(s)
+def _cut_cells(tokens: list[Token], values: list[int | None]) -> list[Cell]:
+    """Cells of a cut run, each with the digits it was printed as and where (where a cell stays
+    undetermined, the cells after it can only point at the run)."""
+    out, i, pos = [], 0, 0
+    for v in values:
+        if v is None or i >= len(tokens):
+            out.append(Cell(v, None if v is None else str(v), tokens[0].start))
+            i = len(tokens)  # positions after an undetermined cell are unknown
+            continue
+        tok = tokens[i]
+        if not isinstance(pieces_of([tok])[0], str):  # a cell printed on its own
+            out.append(Cell(v, tok.raw, tok.start))
+            i += 1
+            continue
+        width = len(str(abs(v))) + (tok.raw[pos] in "+-")
+        out.append(Cell(v, tok.raw[pos:pos + width], tok.start + pos))
+        pos += width
+        if pos >= len(tok.raw):
+            i, pos = i + 1, 0
+    return out
+
+
+def _run_options(code: str, pieces: tuple[Piece, ...], n: int, groups: tuple[tuple[int, int], ...],
+                 warnings: list[str], max_len: int = MAX_CELL_DIGITS) -> tuple[list[tuple[int | None, ...]] | None, bool]:
+    """The cuts of a run that fit its own totals, and whether its totals had to be dropped to find
+    any (warned: the row breaks its own total as printed); None past the bounds."""
+    try:
+        found = cuts(pieces, n, groups, max_len)
+        dropped = False
+        if not found and groups:
+            found, dropped = cuts(pieces, n, (), max_len), True
+    except SearchBounded:
+        warnings.append(f"digits_bounded:{code}")
+        return None, False
+    if not found:
+        warnings.append(f"digits_no_fit:{code}")
+        return None, False
+    if dropped:
+        warnings.append(f"identity_dropped:total:{code}")
+    return list(found), dropped
+
+
+# --- table 三 -----------------------------------------------------------------------------------
+
+
+def application_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResult:
+    applicants = form.applicants
+    n = len(applicants)
+    res = TableResult(found=aligned.found, warnings=list(aligned.warnings))
+    runs: dict[str, list[Token]] = {}
+    options: dict[str, list[tuple[int | None, ...]]] = {}
+    totals_dropped = []
+    for code, tokens in aligned.rows.items():
+        res.cells[code] = [NULL] * n
+        if tokens is not None and is_run(tokens, n):
+            runs[code] = tokens
+            found, dropped = _run_options(code, pieces_of(tokens), n, ((0, n),), res.warnings)
+            if found is not None:
+                options[code] = found
+                totals_dropped += [code] * dropped
+            continue
+        cells = printed_cells(code, tokens, n, res.warnings)
+        if cells:
+            res.cells[code] = _integers(code, cells, res.warnings)
+    if len(totals_dropped) > 1:  # one broken identity is a finding; more, and the runs say nothing sure
+        for code in totals_dropped:
+            res.warnings.append(f"digits_no_fit:{code}")
+            del options[code]
+    if options:
+        known = {(code, col): c.value for code, cells in res.cells.items() if code not in options
+                 for col, c in zip(applicants, cells)}
+        instances = [(name, eq) for name, eq in identity_instances(form, "applications", layout, list(aligned.rows), applicants)
+                     if len({cell[0] for _, cell in eq}) > 1]
+        decoding = solve_table(known, options, applicants, instances, may_drop=not totals_dropped)
+        res.warnings += decoding.warnings
+        for code, values in decoding.cells.items():
+            res.cells[code] = _cut_cells(runs[code], values)
+    return res
+
+
+# --- table 四 -----------------------------------------------------------------------------------
+
+
+def review_cells(tokens: list[Token] | None, form: Form) -> TableResult:
+    codes = form.review_cells
+    n = len(codes)
+    res = TableResult(found=tokens is not None)
+    if tokens is None:
+        res.warnings.append("table_missing:reviews")
+        res.cells = {c: [NULL] for c in codes}
+        return res
+    groups = _review_groups(form, codes)
+    if is_run(tokens, n):
+        found, _ = _run_options("reviews", pieces_of(tokens), n, groups, res.warnings)
+        values = agreed(found) if found else [None] * n
+        if found and len(found) > 1:
+            res.warnings.append("digits_ambiguous:reviews")
+        elif found:
+            res.warnings.append("digits_decoded:reviews")
+        cells = _cut_cells(tokens, values) if found else [NULL] * n
+    else:
+        cells = _integers("reviews", printed_cells("reviews", tokens, n, res.warnings) or [NULL] * n, res.warnings)
+    res.cells = {code: [c] for code, c in zip(codes, cells)}
+    return res
+
+
+def _review_groups(form: Form, codes: list[str]) -> tuple[tuple[int, int], ...]:
+    """Table 四's identities as (first, total + 1) cell ranges: each group's last cell is its total."""
+    groups = []
+    for _, eq in identity_instances(form, "reviews", "2021", [], []):
+        positions = sorted(codes.index(cell[0]) for _, cell in eq)
+        groups.append((positions[0], positions[-1] + 1))
+    return tuple(sorted(groups))
+
+
+# --- table 二 -----------------------------------------------------------------------------------
+
+
+def proactive_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResult:
+    res = TableResult(found=aligned.found, warnings=list(aligned.warnings))
+    rows = form.table_rows("proactive", layout)
+    floating = {group: list(values) for group, values in aligned.floating.items()}
+    short = {}  # block → items printed one cell short, in order
+    for item, _, codes in form.proactive_items(layout):
+        tokens = aligned.rows.get(item)
+        if tokens is not None and len(codes) > 1 and len(tokens) == len(codes) - 1:
+            short.setdefault(next(r.group_code for r in rows if r.item == item), []).append(item)
+    for item, _, codes in form.proactive_items(layout):
+        n = len(codes)
+        tokens = aligned.rows.get(item)
+        group = next(r.group_code for r in rows if r.item == item)
+        if tokens is not None and item in short.get(group, ()) and len(floating.get(group, ())) == len(short[group]):
+            cells = _with_floating_value(item, tokens, floating[group][short[group].index(item)],
+                                         [r for r in rows if r.item == item], res.warnings)
+        elif tokens is not None and is_run(tokens, n):
+            found, _ = _run_options(item, pieces_of(tokens), n, (), res.warnings, MAX_MEASURE_DIGITS)
+            values = agreed(found) if found else [None] * n
+            if found and None in values:
+                res.warnings.append(f"digits_ambiguous:{item}")
+            cells = _cut_cells(tokens, values) if found else [NULL] * n
+        else:
+            cells = printed_cells(item, tokens, n, res.warnings) or [NULL] * n
+        for code, c in zip(codes, cells):
+            res.cells[code] = [c]
+    return res
+
+
+def _with_floating_value(item: str, tokens: list[Token], floating: tuple[Token, str], columns: list,
+                         warnings: list[str]) -> list[Cell]:
+    """A row printed one cell short, and a value of its block printed apart from it: the note
+    beside the value names its column (seeded words), else only cells every placement agrees on."""
+    value, note = floating
+    named = [k for k, r in enumerate(columns) if r.note_zh and any(w in note for w in r.note_zh.split("|"))]
+    places = named if len(named) == 1 else range(len(columns))
+    placements = [[*map(_cell, tokens[:k]), _cell(value), *map(_cell, tokens[k:])] for k in places]
+    values = agreed([[c.value for c in p] for p in placements])
+    warnings.append(f"cell_apart:{item}:{value.raw}" + (f":{columns[named[0]].code}" if len(named) == 1 else ""))
+    return [c if v is not None else NULL for c, v in zip(placements[0], values)]

@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from .form import load_form
-from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id, \
-    source_format_of
+from .read import source_format_of
+from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .staging import StagingWriter, to_tables
 

@@ -1,261 +1,310 @@
-"""Cells run together: ``10430000107`` with 7 cells is 104|3|0|0|0|0|107, but only the form's
-identities can tell. Every way to cut the digits is tried; a decoding is taken only when exactly
-one cut satisfies the identities, otherwise the cells stay null.
+"""Stage 5, digits: cells printed without separators, cut with the form's identities.
+
+``640020470`` for a row of 7 cells is 64|0|0|2|0|4|70 only because the form says the last cell is
+the sum of the others, and the columns of the whole table must balance. Every cut is enumerated
+(a printed separator is always a cut; a cell has no leading zero), the cuts of each row that fit
+its row total are combined across rows, and a cell is determined when every combination that
+satisfies the table's identities agrees on it. Anything else stays null.
+
+When no combination fits, the report broke an identity as printed: the decoder drops one
+identity at a time, keeps what fits the rest, and says which identity it dropped. The search is
+bounded everywhere (cut enumeration, combinations), so no input is exponential: past a bound the
+cells stay null with a warning.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .form import WILDCARD, Form
+from .lexer import BLANK, Token
 
 MAX_CELL_DIGITS = 6  # no table 三/四 cell reaches a million requests
-MAX_RUN_DIGITS = 60
+MAX_CUTS = 4000  # cuts kept per row; beyond, the row is ambiguous
+MAX_STEPS = 200_000  # enumeration steps per row, and combinations tried per table
 
-Cell = tuple[str, str]  # (row code, column code)
-Instance = tuple[tuple[int, Cell], ...]  # Σ coef·value = 0 over these cells
+_SIGNED_DIGITS = re.compile(r"[+-]?\d+")
+Piece = str | int | None  # a digit run to cut, or a cell already determined (None: blank)
+CellKey = tuple[str, str]  # (row code, column code)
+Instance = tuple[tuple[int, CellKey], ...]  # Σ coef·value = 0 over these cells
 
 
-def cuts(digits: str, n: int, max_len: int = MAX_CELL_DIGITS) -> Iterator[tuple[int, ...]]:
-    """Every way to cut ``digits`` into ``n`` numbers with no leading zeros."""
-    if len(digits) > MAX_RUN_DIGITS or not digits.isdigit():
-        return
-    parts: list[int] = []
+class SearchBounded(Exception):
+    """The enumeration passed its bound: the row's cells are left null."""
 
-    def rec(pos: int) -> Iterator[tuple[int, ...]]:
-        left = n - len(parts)
-        rest = len(digits) - pos
-        if left == 0:
-            if rest == 0:
-                yield tuple(parts)
+
+@lru_cache(maxsize=1 << 14)
+def cuts(pieces: tuple[Piece, ...], n: int, groups: tuple[tuple[int, int], ...] = (),
+         max_len: int = MAX_CELL_DIGITS) -> tuple[tuple[int | None, ...], ...]:
+    """Every way to read ``pieces`` as ``n`` cells: each digit run (a str, perhaps signed) cut into
+    one or more cells with no leading zeros, each other piece one cell. For each (a, b) in ``groups`` the cell
+    b-1 must equal the sum of cells a..b-2 (a total); a group with a blank cell is not checked.
+    Raises SearchBounded past MAX_CUTS results or MAX_STEPS steps."""
+    total_of = {b - 1: a for a, b in groups}
+    group_start = {a for a, _ in groups}
+    out: list[tuple[int | None, ...]] = []
+    cells: list[int | None] = []
+    steps = 0
+    capacity = [0] * (len(pieces) + 1)  # most cells the pieces from i on can give
+    for i in range(len(pieces) - 1, -1, -1):
+        p = pieces[i]
+        capacity[i] = capacity[i + 1] + (len(p.lstrip("+-")) if isinstance(p, str) else 1)
+
+    def rec(i: int, pos: int, partial: int | None) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS:
+            raise SearchBounded
+        c = len(cells)
+        if i == len(pieces):
+            if c == n:
+                out.append(tuple(cells))
+                if len(out) > MAX_CUTS:
+                    raise SearchBounded
             return
-        if rest < left or rest > left * max_len:
+        piece = pieces[i]
+        rest_here = len(piece[pos:].lstrip("+-")) if isinstance(piece, str) else 1
+        left = n - c
+        # every later piece gives at least one cell; this one's rest at most one cell per digit
+        if left < len(pieces) - i or left > rest_here + capacity[i + 1]:
             return
-        longest = 1 if digits[pos] == "0" else min(max_len, rest - (left - 1))
-        for size in range(1, longest + 1):
-            parts.append(int(digits[pos : pos + size]))
-            yield from rec(pos + size)
-            parts.pop()
-
-    yield from rec(0)
-
-
-def cuts_summing_to_last(digits: str, n: int, max_len: int = MAX_CELL_DIGITS) -> Iterator[tuple[int, ...]]:
-    """The cuts whose first n-1 numbers sum to the last (a row total), found without enumerating
-    the rest: the total is cut off first, and a prefix is abandoned once it exceeds it."""
-    if len(digits) > MAX_RUN_DIGITS or not digits.isdigit() or n < 2:
-        return
-    for last_len in range(1, min(max_len, len(digits) - (n - 1)) + 1):
-        tail = digits[len(digits) - last_len:]
-        if len(tail) > 1 and tail[0] == "0":
-            continue
-        total = int(tail)
-        head = digits[: len(digits) - last_len]
-        parts: list[int] = []
-
-        def rec(pos: int, acc: int) -> Iterator[tuple[int, ...]]:
-            left = n - 1 - len(parts)
-            rest = len(head) - pos
-            if left == 0:
-                if rest == 0 and acc == total:
-                    yield (*parts, total)
+        if c in group_start:
+            partial = 0
+        is_total = c in total_of
+        if not isinstance(piece, str):
+            if is_total and partial is not None and piece is not None and piece != partial:
                 return
-            if rest < left or rest > left * max_len:
-                return
-            longest = 1 if head[pos] == "0" else min(max_len, rest - (left - 1))
-            for size in range(1, longest + 1):
-                v = int(head[pos: pos + size])
-                if acc + v > total:
-                    break
-                parts.append(v)
-                yield from rec(pos + size, acc + v)
-                parts.pop()
+            cells.append(piece)
+            rec(i + 1, 0, _add(partial, piece, is_total))
+            cells.pop()
+            return
+        rest = piece[pos:]
+        sign = rest[0] if rest[0] in "+-" else ""  # a sign starts a cell, and belongs to it
+        digits = rest[len(sign):]
+        if is_total and partial is not None:
+            lengths = [len(str(partial))] if not sign and digits.startswith(str(partial)) else []
+        else:
+            lengths = [1] if digits[0] == "0" else range(1, min(max_len, len(digits)) + 1)
+        for size in lengths:
+            value = int(sign + digits[:size])
+            cells.append(value)
+            if size == len(digits):
+                rec(i + 1, 0, _add(partial, value, is_total))
+            else:
+                rec(i, pos + len(sign) + size, _add(partial, value, is_total))
+            cells.pop()
 
-        yield from rec(0, 0)
+    rec(0, 0, None)
+    return tuple(out)
 
 
-def _is_sum_to_last(eq: Instance, columns: list[str]) -> bool:
-    """Σ of every other cell of the row = its last cell (either way round)."""
-    coefs = {cell[1]: coef for coef, cell in eq}
-    if set(coefs) != set(columns):
+def _add(partial: int | None, value: int | None, is_total: bool) -> int | None:
+    if is_total or partial is None or value is None:
+        return None
+    return partial + value
+
+
+def pieces_of(tokens: Sequence[Token]) -> tuple[Piece, ...]:
+    """A row's tokens as the decoder takes them: digits (a sign before them kept) to cut, anything
+    else (a blank, a decimal, 1,234, 251000元) one cell."""
+    return tuple(t.raw if _SIGNED_DIGITS.fullmatch(t.raw) else (None if t.kind == BLANK else t.value) for t in tokens)
+
+
+def is_run(tokens: Sequence[Token], n: int) -> bool:
+    """Whether a row's tokens are cells printed without separators: fewer tokens than cells, digits
+    enough to cut, and not each token in a cell of its own (then the source kept its cell
+    boundaries, and the row lost cells rather than printed them run together)."""
+    if len(tokens) > 1 and len({t.cell for t in tokens}) == len(tokens):
         return False
-    last = coefs[columns[-1]]
-    return abs(last) == 1 and all(coefs[c] == -last for c in columns[:-1])
+    return is_cuttable(pieces_of(tokens), n)
 
 
-def identity_instances(form: Form, table: str, layout: str, rows: list[str], columns: list[str]) -> list[Instance]:
-    """Expand the seed's identities (``*`` = for each row / column) into concrete equations."""
-    out: list[Instance] = []
-    for terms in form.identity_terms(table, layout).values():
+def is_cuttable(pieces: Sequence[Piece], n: int) -> bool:
+    """Whether the pieces need cutting to give n cells: fewer pieces than cells, and digit runs
+    with enough digits."""
+    return len(pieces) < n <= sum(len(p.lstrip("+-")) if isinstance(p, str) else 1 for p in pieces)
+
+
+def agreed(options: Sequence[Sequence[int | None]]) -> list[int | None]:
+    """Per position, the value every option agrees on (None where they differ, or no option)."""
+    if not options:
+        return []
+    first = options[0]
+    return [v if all(o[i] == v for o in options) else None for i, v in enumerate(first)]
+
+
+# --- a table's identities, solved across its rows ------------------------------------------------
+
+
+def identity_instances(form: Form, table: str, layout: str, rows: list[str], columns: list[str]) -> list[tuple[str, Instance]]:
+    """The seed's identities (``*`` = for each row / column) as concrete equations, each with a name
+    such as ``outcome_total:natural_person``."""
+    out: list[tuple[str, Instance]] = []
+    for identity_id, terms in form.identity_terms(table, layout).items():
         row_wild = any(t.row_code == WILDCARD for t in terms)
         col_wild = any(t.column_code == WILDCARD for t in terms)
         for r in rows if row_wild else [None]:
             for c in columns if col_wild else [None]:
-                eq = tuple(
-                    ((1 if t.side == "lhs" else -1) * t.sign, (r if t.row_code == WILDCARD else t.row_code,
-                                                               c if t.column_code == WILDCARD else t.column_code))
-                    for t in terms
-                )
-                out.append(eq)
+                eq = tuple(((1 if t.side == "lhs" else -1) * t.sign,
+                            (r if t.row_code == WILDCARD else t.row_code, c if t.column_code == WILDCARD else t.column_code))
+                           for t in terms)
+                out.append((":".join(x for x in (identity_id, r, c) if x), eq))
     return out
 
 
-def _holds(eq: Instance, value: Callable[[Cell], int | None]) -> bool | None:
-    """True/False when every cell is known, None when one is not."""
-    total = 0
-    for coef, cell in eq:
-        v = value(cell)
-        if v is None:
-            return None
-        total += coef * v
-    return total == 0
+@dataclass
+class Decoding:
+    cells: dict[str, list[int | None]] = field(default_factory=dict)  # run row → its cells (None: undetermined)
+    warnings: list[str] = field(default_factory=list)
 
 
-def resolve_runs(
-    grid: dict[Cell, int | None], runs: dict[str, str], columns: list[str], instances: list[Instance]
-) -> tuple[dict[str, tuple[int, ...]], dict[str, str]]:
-    """Decode each row's digit run against the identities.
+def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[int | None, ...]]], columns: list[str],
+                instances: list[tuple[str, Instance]], may_drop: bool = True) -> Decoding:
+    """Decide the run rows of a table jointly.
 
-    ``grid`` holds the table's other cells (None where unknown); ``runs`` maps a row code to its
-    run of digits. A cut survives only while every identity it is part of can still hold given the
-    other runs' surviving cuts; identities with an unknown cell cannot be checked and are skipped.
-    Returns the decoded rows and, for the rest, why not (``no_fit`` or ``ambiguous:N``).
+    ``known`` holds the table's other cells (None where unknown), ``options`` each run row's cuts
+    (already fitting the row's own total), ``instances`` the cross-row identities. A combination of
+    one cut per row survives when every identity whose cells are all known holds; a cell is decided
+    when all survivors agree on it, and only when an identity that holds confirmed it (a cut alone
+    cannot tell a run from a row whose separators were lost with a cell). When no combination fits,
+    one identity may be dropped (``may_drop``: not when one was dropped already).
     """
-    failures: dict[str, str] = {}
-    initial: dict[str, list[tuple[int, ...]]] = {}
-    for row, digits in runs.items():
-        own = [eq for eq in instances if all(cell[0] == row for _, cell in eq)]
-        row_total = next((eq for eq in own if _is_sum_to_last(eq, columns)), None)
-        if row_total is not None:
-            own = [eq for eq in own if eq is not row_total]
-            enumerate_cuts = cuts_summing_to_last(digits, len(columns))
-        else:
-            enumerate_cuts = cuts(digits, len(columns))
+    result = Decoding()
+    rows = list(options)
+    if not rows:
+        return result
+    col = {c: i for i, c in enumerate(columns)}
+    checkable = [(name, eq) for name, eq in instances
+                 if any(cell[0] in options for _, cell in eq)
+                 and all(cell[0] in options or known.get(cell) is not None for _, cell in eq)]
+    found = _combinations(options, known, col, [eq for _, eq in checkable])
+    dropped: list[str] = []
+    if found == [] and may_drop:  # the printed numbers break an identity: which one, once dropped, lets the rest fit
         found = []
-        for cut in enumerate_cuts:
-            vals = dict(zip(columns, cut))
-            if all(_holds(eq, lambda cell: vals.get(cell[1])) is not False for eq in own):
-                found.append(cut)
-                if len(found) > MAX_CANDIDATES:
-                    break
-        if not found:
-            failures[row] = "no_fit"
-        elif len(found) > MAX_CANDIDATES:
-            failures[row] = f"ambiguous:{len(found)}+"
+        for name, _ in checkable:
+            fits = _combinations(options, known, col, [eq for n, eq in checkable if n != name])
+            if fits is None:
+                found = None
+                break
+            if fits:
+                found += fits
+                dropped.append(name)
+    if not found:
+        why = "bounded" if found is None else "no_fit"
+        result.warnings += [f"digits_{why}:{row}" for row in rows]
+        result.cells = {row: [None] * len(columns) for row in rows}
+        return result
+    result.warnings += [f"identity_dropped:{name}" for name in dropped]
+    confirmed = {cell for name, eq in checkable if name not in dropped and len({c[0] for _, c in eq}) > 1
+                 for _, cell in eq}
+    for row in rows:
+        values = agreed([combo[row] for combo in found])
+        decided = [v if (row, c) in confirmed else None for v, c in zip(values, columns)]
+        result.cells[row] = decided
+        if None not in decided:
+            result.warnings.append(f"digits_decoded:{row}")
+        elif len({combo[row] for combo in found}) > 1:
+            result.warnings.append(f"digits_ambiguous:{row}")
         else:
-            initial[row] = found
-    # a run emptied by propagation contradicts the identities: it leaves the system (its cells become
-    # unknown) and the others start again, so one contradiction cannot wipe out its neighbours
-    while True:
-        cands = {row: list(c) for row, c in initial.items()}
-        checked = _propagate(cands, grid, columns, instances)
-        emptied = [row for row, c in cands.items() if not c]
-        if not emptied:
-            break
-        for row in emptied:
-            failures[row] = "no_fit"
-            del initial[row]
-    # a run of n digits always cuts one way, dropped cells or not: where the form links a row to
-    # others, its cut counts only when a column identity confirmed every one of its cells
-    linked = {cell[0] for eq in instances if len({c[0] for _, c in eq}) > 1 for _, cell in eq}
-    for row in list(cands):
-        if row in linked and checked.get(row, set()) != set(range(len(columns))):
-            failures[row] = "unverified"
-            del cands[row]
-    decided = {row: c[0] for row, c in cands.items() if len(c) == 1}
-    open_rows = {row: c for row, c in cands.items() if len(c) > 1}
-    if open_rows:
-        _resolve_jointly(open_rows, decided, grid, columns, instances)
-    for row, c in open_rows.items():
-        if row not in decided:
-            failures[row] = f"ambiguous:{len(c)}"
-    return decided, failures
+            result.warnings.append(f"digits_unverified:{row}")
+    return result
 
 
-def _propagate(cands: dict[str, list[tuple[int, ...]]], grid: dict[Cell, int | None], columns: list[str],
-               instances: list[Instance]) -> dict[str, set[int]]:
-    """Prune cuts to those every checkable identity still allows; returns, per run, the columns a
-    cross-row identity checked."""
-    col_index = {c: i for i, c in enumerate(columns)}
-    checked: dict[str, set[int]] = {}
-    checkable = []
-    for eq in instances:
-        if not any(cell[0] in cands for _, cell in eq):
-            continue
-        fixed = [(coef, grid.get(cell)) for coef, cell in eq if cell[0] not in cands]
-        if any(v is None for _, v in fixed):
-            continue
-        terms: dict[str, list[tuple[int, int]]] = {}
+MAX_SUMS = 20_000  # reachable sums tracked per identity while pruning
+
+
+def _combinations(options: dict[str, list[tuple[int | None, ...]]], known: dict[CellKey, int | None],
+                  col: dict[str, int], equations: list[Instance]) -> list[dict[str, tuple[int | None, ...]]] | None:
+    """Every combination of one cut per row under which all ``equations`` hold (None past the bounds).
+
+    Cuts that no combination could complete are pruned first (each identity against the sums the
+    other rows can still reach), so the combinations left to try are few."""
+    domains = {row: list(cuts_) for row, cuts_ in options.items()}
+    terms = []  # per equation: (constant from known cells, {row: [(coef, column index)]})
+    for eq in equations:
+        const, by_row = 0, {}
         for coef, cell in eq:
-            if cell[0] in cands:
-                terms.setdefault(cell[0], []).append((coef, col_index[cell[1]]))
-        checkable.append((sum(c * v for c, v in fixed), terms))
-        if len({cell[0] for _, cell in eq}) > 1:
-            for row, row_terms in terms.items():
-                checked.setdefault(row, set()).update(i for _, i in row_terms)
+            if cell[0] in domains:
+                by_row.setdefault(cell[0], []).append((coef, col[cell[1]]))
+            else:
+                const += coef * known[cell]
+        terms.append((const, by_row))
+    if not _prune(domains, terms):
+        return []
+    order = sorted(domains, key=lambda r: len(domains[r]))
+    position = {r: i for i, r in enumerate(order)}
+    due: dict[int, list[tuple[int, dict]]] = {}  # each equation checked once its last row is assigned
+    for const, by_row in terms:
+        due.setdefault(max(position[r] for r in by_row), []).append((const, by_row))
+    combo: dict[str, tuple[int | None, ...]] = {}
+    found: list[dict[str, tuple[int | None, ...]]] = []
+    steps = 0
 
-    def contribution(terms: list[tuple[int, int]], cut: tuple[int, ...]) -> int:
-        return sum(coef * cut[i] for coef, i in terms)
+    def holds(const: int, by_row: dict) -> bool:
+        total = const
+        for row, row_terms in by_row.items():
+            for coef, i in row_terms:
+                v = combo[row][i]
+                if v is None:
+                    return True  # a blank cell: the identity cannot be checked
+                total += coef * v
+        return total == 0
+
+    def rec(i: int) -> None:
+        nonlocal steps
+        if i == len(order):
+            found.append(dict(combo))
+            return
+        row = order[i]
+        for cut in domains[row]:
+            steps += 1
+            if steps > MAX_STEPS or len(found) > MAX_CUTS:
+                raise SearchBounded
+            combo[row] = cut
+            if all(holds(const, by_row) for const, by_row in due.get(i, ())):
+                rec(i + 1)
+        del combo[row]
+
+    try:
+        rec(0)
+    except SearchBounded:
+        return None
+    return found
+
+
+def _prune(domains: dict[str, list[tuple[int | None, ...]]], terms: list[tuple[int, dict]]) -> bool:
+    """Drop cuts that cannot satisfy some equation whatever the other rows take; False when a row
+    is left with none."""
+    def contribution(row_terms, cut) -> int | None:
+        total = 0
+        for coef, i in row_terms:
+            if cut[i] is None:
+                return None
+            total += coef * cut[i]
+        return total
 
     changed = True
     while changed:
         changed = False
-        for const, terms in checkable:
-            values = {row: [contribution(terms[row], cut) for cut in cands[row]] for row in terms}
-            for row in terms:
+        for const, by_row in terms:
+            values = {row: [contribution(rt, cut) for cut in domains[row]] for row, rt in by_row.items()}
+            if any(v is None for vs in values.values() for v in vs):
+                continue
+            for row in by_row:
                 reachable = {const}
-                for other in terms:
+                for other in by_row:
                     if other != row:
                         reachable = {s + v for s in reachable for v in set(values[other])}
                         if len(reachable) > MAX_SUMS:
                             break
                 else:
-                    kept = [i for i, v in enumerate(values[row]) if -v in reachable]
-                    if len(kept) < len(cands[row]):
-                        cands[row] = [cands[row][i] for i in kept]
-                        values[row] = [values[row][i] for i in kept]
+                    kept = [k for k, v in enumerate(values[row]) if -v in reachable]
+                    if len(kept) < len(domains[row]):
+                        domains[row] = [domains[row][k] for k in kept]
+                        values[row] = [values[row][k] for k in kept]
                         changed = True
-    return checked
-
-
-MAX_CANDIDATES = 5000
-MAX_SUMS = 20_000
-MAX_JOINT = 200_000
-
-
-def _resolve_jointly(candidates: dict[str, list[tuple[int, ...]]], decided: dict[str, tuple[int, ...]],
-                     grid: dict[Cell, int | None], columns: list[str], instances: list[Instance]) -> None:
-    """Rows still ambiguous after propagation: every combination is tried, and a row is decided
-    when all combinations that fit agree on it."""
-    rows = list(candidates)
-    size = 1
-    for r in rows:
-        size *= len(candidates[r])
-    if size > MAX_JOINT:
-        return
-    relevant = [eq for eq in instances if any(cell[0] in candidates for _, cell in eq)]
-    fits: list[dict[str, tuple[int, ...]]] = []
-
-    def value(combo: dict[str, tuple[int, ...]], cell: Cell) -> int | None:
-        row, col = cell
-        if row in combo:
-            return combo[row][columns.index(col)]
-        if row in decided:
-            return decided[row][columns.index(col)]
-        return grid.get(cell)
-
-    def rec(i: int, combo: dict[str, tuple[int, ...]]) -> None:
-        if i == len(rows):
-            if all(_holds(eq, lambda cell: value(combo, cell)) is not False for eq in relevant):
-                fits.append(dict(combo))
-            return
-        for cut in candidates[rows[i]]:
-            combo[rows[i]] = cut
-            rec(i + 1, combo)
-        del combo[rows[i]]
-
-    rec(0, {})
-    for r in rows:
-        options = {f[r] for f in fits}
-        if len(options) == 1:
-            decided[r] = options.pop()
-        candidates[r] = sorted(options)
+                        if not kept:
+                            return False
+    return True

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import csv
 import os
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+
+from .labels import label_key
 
 LAYOUTS = ("2019", "2021")
 WILDCARD = "*"
@@ -35,6 +36,7 @@ class FormRow:
     form_row: int | None  # position of the printed row in its table (both layouts share one order)
     form_column: int | None  # position of the value within its printed row / table's columns
     column_zh: str  # the printed column header (table 二 and 四)
+    note_zh: str  # words a note printed beside a value may use that name this column, '|'-separated
 
     @property
     def item(self) -> str:
@@ -91,15 +93,14 @@ class Form:
         return self._layout_markers[layout]
 
     def _markers_of(self, layout: str) -> set[str]:
-        """Printed labels and headers that only this layout has: evidence of the layout a table follows."""
+        """Printed labels and headers that only this layout has (as match keys): evidence of the
+        layout a report's tables follow."""
         def printed(lay: str) -> set[str]:
-            return {unicodedata.normalize("NFKC", s).replace(" ", "") for r in self.rows
-                    if lay in r.layouts and r.table in ("applications", "proactive")
+            return {label_key(s) for r in self.rows if lay in r.layouts and r.table in ("applications", "proactive")
                     for s in (r.match_zh, r.column_zh, r.label_zh) if s}
         own = printed(layout)
         others = set().union(*(printed(lay) for lay in LAYOUTS if lay != layout))
-        labels = {unicodedata.normalize("NFKC", s).replace(" ", "") for r in self.rows if layout in r.layouts
-                  for s in (r.match_zh, r.column_zh) if s}
+        labels = {label_key(s) for r in self.rows if layout in r.layouts for s in (r.match_zh, r.column_zh) if s}
         return {s for s in labels & own if len(s) >= 4 and not any(s in o for o in others)}
 
     def identity_terms(self, table: str, layout: str) -> dict[str, list[IdentityTerm]]:
@@ -127,7 +128,7 @@ def load_form(directory: str | None = None) -> Form:
                 table=r["table"], code=r["code"], layouts=_layouts(r["layouts"]), label_zh=r["label_zh"],
                 label_en=r["label_en"], group_code=r["group_code"], sort_order=int(r["sort_order"]),
                 match_zh=r["match_zh"], form_row=_int(r["form_row"]), form_column=_int(r["form_column"]),
-                column_zh=r["column_zh"],
+                column_zh=r["column_zh"], note_zh=r["note_zh"],
             )
             for r in csv.DictReader(f)
         )

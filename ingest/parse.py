@@ -1,22 +1,32 @@
-"""One raw report → one ParsedReport: decode → cells → records → align → metadata → status."""
+"""One raw report → one ParsedReport: read → lex → records → align → cells → metadata → status."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import metadata
-from .align import Cell, TableResult, find_applications_start, find_proactive_start, label_index, \
-    parse_applications, parse_proactive, parse_reviews, record_scores, window_end
-from .cells import tokenize
-from .decode import Unreadable, decode
+from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
+    find_reviews, form_labels
+from .cells import TableResult, application_cells, proactive_cells, review_cells
 from .form import LAYOUTS, Form, load_form
-from .records import build_records
+from .lexer import lex
+from .read import Document, Unreadable, read_document, source_format_of
+from .labels import label_key
+from .records import Record, build_records
 
 PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE = "parsed", "partial", "no_tables", "unreadable", "too_large"
 STATUSES = (PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE)
-EVIDENCE_WEIGHT = 30  # per layout-only label or header printed in the tables: outweighs any cell count
-REFERENCE_WEIGHT = 20
+
+
+class Value(NamedTuple):
+    """A staged cell: its value, the text it was printed as, and where."""
+
+    value: int | float | None
+    raw: str | None
+    line: int | None
+    page: int | None = None
 
 
 @dataclass
@@ -35,9 +45,9 @@ class ParsedReport:
     published_at: dt.date | None = None
     info_fee_yuan: float | None = None
     warnings: list[str] = field(default_factory=list)
-    applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
-    reviews: dict[str, Cell] = field(default_factory=dict)
-    proactive: dict[str, Cell] = field(default_factory=dict)
+    applications: dict[str, list[Value]] = field(default_factory=dict)  # row code → cell per applicant
+    reviews: dict[str, Value] = field(default_factory=dict)
+    proactive: dict[str, Value] = field(default_factory=dict)
 
 
 def report_id(raw: bytes) -> str:
@@ -53,71 +63,97 @@ def file_report_id(path: str) -> str:
     return h.hexdigest()[:16]
 
 
-def source_format_of(suffix: str) -> str:
-    return "html" if suffix.lower() in (".html", ".htm") else "text"
-
-
 def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None) -> ParsedReport:
     form = form or load_form()
     rep = ParsedReport(report_id=report_id(raw), source_path=source_path, source_format=source_format_of(suffix),
                        status=UNREADABLE, size_bytes=len(raw))
     try:
-        doc = decode(raw, suffix)
+        doc = read_document(raw, suffix)
     except Unreadable as e:
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
     rep.encoding, rep.source_format = doc.encoding, doc.source_format
-
-    records = build_records(tokenize(doc.lines, doc.line_numbers))
-    index = label_index(form)
-    scores = [record_scores(r, index) for r in records]  # every record against every form label
-    app_start = find_applications_start(records, scores, form)
-    pro_start = find_proactive_start(records)
-
-    md = metadata.extract(doc.text, doc.text.split("\n"))
-    # the layout: printed evidence first (labels and headers only one layout has, inside the tables),
-    # then the 〔2019〕60号/〔2021〕30号 reference, then how well each layout's rows fit the records
-    table_text = "".join(records[j].label for s in (pro_start, app_start) if s is not None
-                         for j in range(s, window_end(records, s)))
-    evidence = {layout: sum(marker in table_text for marker in form.layout_markers(layout)) for layout in LAYOUTS}
-    decisive = max(evidence.values())
-    # labels only one layout prints settle it; otherwise every layout is tried and the best fit wins
-    layouts = [lay for lay in LAYOUTS if evidence[lay] == decisive] if decisive >= 2 else list(LAYOUTS)
-    candidates = []
-    for layout in layouts:
-        apps, app_end = parse_applications(records, scores, form, layout, app_start)
-        pro = parse_proactive(records, scores, form, layout, pro_start, app_start)
-        score = EVIDENCE_WEIGHT * evidence[layout] + REFERENCE_WEIGHT * (md.layout_reference == layout) \
-            + apps.score + pro.score
-        candidates.append((score, layout, apps, pro, app_end))
-    best = max(c[0] for c in candidates)
-    tied = [c for c in candidates if c[0] == best]
-    preferred = _layout_for_year(md.report_year)
-    _, layout, apps, pro, app_end = next((c for c in tied if c[1] == preferred), tied[0])
-    reviews = parse_reviews(records, form, layout, app_end)
-
-    tables: list[TableResult] = [pro, apps, reviews]
-    found = [t for t in tables if t.found]
+    md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
     rep.published_at, rep.info_fee_yuan = md.published_at, md.info_fee_yuan
     rep.warnings.extend(md.warnings)
-    if not found:
-        rep.status = NO_TABLES
-        rep.warnings.append("no_tables")
-        return rep
-    rep.layout = layout
-    if len(tied) > 1:
-        rep.warnings.append(f"layout_from_year:{layout}")
-    for t in tables:
-        rep.warnings.extend(t.warnings)
-    rep.applications = apps.cells
-    rep.reviews = {code: cells[0] for code, cells in reviews.cells.items()}
-    rep.proactive = {code: cells[0] for code, cells in pro.cells.items()}
-    rep.status = PARSED if all(t.complete() for t in tables) else PARTIAL
+    read_tables(rep, doc, build_records(lex(doc.text)), form, md.layout_reference)
     return rep
 
 
-def _layout_for_year(year: int | None) -> str | None:
-    if year is None:
-        return None
-    return "2019" if year <= 2020 else "2021"
+def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None) -> None:
+    """Tables 二, 三 and 四 of the report into ``rep``, with its layout and status."""
+    labels = form_labels(form)
+    n = len(form.applicants)
+    app_start = find_applications_start(records, labels, n)
+    reviews_at = find_reviews(records, app_start or 0)
+    aligned, variant, app_end = align_applications(records, labels, app_start, n, reviews_at)
+    if reviews_at is None or reviews_at < app_end:
+        reviews_at = find_reviews(records, app_end)
+    pro_start = find_proactive_start(records, app_start)
+    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
+
+    rows_found = sum(tokens is not None for tokens in aligned.rows.values())
+    items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
+    if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
+        rep.status = NO_TABLES
+        rep.warnings.append("no_tables")
+        return
+
+    table_text = label_key("".join(records[j].text for j in range(pro_start or app_start or 0, app_end)))
+    layout, how = choose_layout(form, table_text, reference, variant, proactive, rep.report_year)
+    if how:
+        rep.warnings.append(how)
+    # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
+    apps = application_cells(aligned, form, "2019" if variant == "one_other_row" else "2021")
+    pro = proactive_cells(proactive[layout], form, layout)
+    reviews = review_cells(records[reviews_at].values if reviews_at is not None else None, form)
+
+    rep.layout = layout
+    codes = form.application_rows(layout)
+    printed = [c for c in aligned.rows if c not in codes]  # the other shape of 其他处理 than the layout's
+    if printed:
+        rep.warnings.append(f"layout_mixed:{'other_as_one_row' if OTHER_ROW in printed else 'other_sub_rows'}")
+    rep.applications = {code: [_value(doc, c) for c in apps.cells[code]] if code in apps.cells else
+                        [Value(None, None, None)] * n for code in sorted({*codes, *printed}, key=_order(form))}
+    for code in codes:
+        if code not in apps.cells:
+            rep.warnings.append(f"row_not_printed:{code}")
+    rep.reviews = {code: _value(doc, cells[0]) for code, cells in reviews.cells.items()}
+    rep.proactive = {code: _value(doc, cells[0]) for code, cells in pro.cells.items()}
+    tables: list[TableResult] = [pro, apps, reviews]
+    for t in tables:
+        rep.warnings.extend(t.warnings)
+    complete = all(t.complete() for t in tables) and all(code in apps.cells for code in codes)
+    rep.status = PARSED if complete else PARTIAL
+
+
+def _order(form: Form):
+    position = {r.code: r.sort_order for r in form.table_rows("applications")}
+    return lambda code: position[code]
+
+
+def _value(doc: Document, cell) -> Value:
+    if cell.offset is None:
+        return Value(cell.value, cell.raw, None)
+    return Value(cell.value, cell.raw, doc.line_at(cell.offset), doc.page_at(cell.offset))
+
+
+def choose_layout(form: Form, table_text: str, reference: str | None, variant: str, proactive: dict,
+                  year: int | None) -> tuple[str, str | None]:
+    """The form the tables follow: labels and headers only one layout prints, then the printed
+    〔2019〕60号 / 〔2021〕30号 reference, then how table 二 fits, then the year."""
+    evidence = {layout: sum(m in table_text for m in form.layout_markers(layout)) for layout in LAYOUTS}
+    top = max(evidence.values())
+    leaders = [lay for lay in LAYOUTS if evidence[lay] == top]
+    if top >= 2 and len(leaders) == 1:
+        return leaders[0], None
+    if reference:
+        return reference, None
+    fit = {layout: p.score for layout, p in proactive.items()}
+    if fit["2019"] != fit["2021"] and max(fit.values()) >= 2:
+        return max(fit, key=fit.get), None
+    by_year = None if year is None else ("2019" if year <= 2020 else "2021")
+    if by_year:
+        return by_year, f"layout_from_year:{by_year}"
+    return ("2019" if variant == "one_other_row" else "2021"), "layout_from_table_shape"

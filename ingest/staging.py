@@ -27,15 +27,15 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
 ])
 APPLICATIONS = pa.schema([
     ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
-    ("value", pa.int64()), ("raw", pa.string()), ("source_line", pa.int32()),
+    ("value", pa.int64()), ("raw", pa.string()), ("source_line", pa.int32()), ("source_page", pa.int16()),
 ])
 REVIEWS = pa.schema([
     ("report_id", pa.string()), ("cell", pa.string()), ("value", pa.int64()), ("raw", pa.string()),
-    ("source_line", pa.int32()),
+    ("source_line", pa.int32()), ("source_page", pa.int16()),
 ])
 PROACTIVE = pa.schema([
     ("report_id", pa.string()), ("measure", pa.string()), ("value", pa.float64()), ("raw", pa.string()),
-    ("source_line", pa.int32()),
+    ("source_line", pa.int32()), ("source_page", pa.int16()),
 ])
 
 
@@ -63,6 +63,7 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
         a["value"].extend(None if c.value is None else int(c.value) for c in cells)
         a["raw"].extend(c.raw for c in cells)
         a["source_line"].extend(c.line for c in cells)
+        a["source_page"].extend(c.page for c in cells)
         for name, key, by_code in (("reviews", "cell", rep.reviews), ("proactive", "measure", rep.proactive)):
             t = cols[name]
             t["report_id"].extend([rid] * len(by_code))
@@ -71,6 +72,7 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
             t["value"].extend(None if c.value is None else cast(c.value) for c in by_code.values())
             t["raw"].extend(c.raw for c in by_code.values())
             t["source_line"].extend(c.line for c in by_code.values())
+            t["source_page"].extend(c.page for c in by_code.values())
     return {name: pa.table(c, schema=schemas(extra_columns)[name]) for name, c in cols.items()}
 
 

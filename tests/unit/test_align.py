@@ -1,0 +1,140 @@
+"""Stage 4, align: tables found in the record stream, each form row given its printed values."""
+import pytest
+
+from ingest.align import align_applications, align_proactive, find_applications_start, find_proactive_start, \
+    find_reviews, form_labels
+from ingest.lexer import lex
+from ingest.records import build_records
+
+LABELS_2021 = [  # table 三 as printed in the 2021 form, group headers where they are printed
+    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+    "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(三)不予公开1.属于国家秘密", "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
+    "8.属于行政查询事项", "(四)无法提供1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    "(五)不予处理1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "(六)其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他", "(七)总计",
+    "四、结转下年度继续办理",
+]
+CODES_2021 = ["new_received", "carried_over", "granted", "partially_granted", "denied_state_secret",
+              "denied_law_prohibited", "denied_three_safeties", "denied_third_party", "denied_internal_affairs",
+              "denied_process_info", "denied_enforcement_file", "denied_admin_inquiry", "unavailable_not_held",
+              "unavailable_needs_creation", "unavailable_unclear", "not_processed_petition", "not_processed_duplicate",
+              "not_processed_publication", "not_processed_excessive", "not_processed_confirmation",
+              "other_overdue_correction", "other_overdue_fee", "other_misc", "total_processed", "carried_forward"]
+HEADER = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+
+
+def row_values(k: int) -> list[str]:
+    return [str(k), "0", "0", "0", "0", "0", str(k)]  # row k prints k in its first and last cells
+
+
+def aligned(text: str, form):
+    records = build_records(lex(text))
+    labels = form_labels(form)
+    start = find_applications_start(records, labels, 7)
+    table, variant, _ = align_applications(records, labels, start, 7, find_reviews(records, start or 0))
+    return {code: None if tokens is None else [t.raw for t in tokens] for code, tokens in table.rows.items()}, variant
+
+
+def test_a_one_line_page(form):
+    """The whole table on one line, no separator anywhere: each row's run is what follows its label."""
+    text = "三、收到和处理政府信息公开申请情况" + HEADER + "".join(
+        label + "".join(row_values(k)) for k, label in enumerate(LABELS_2021, start=1))
+    rows, variant = aligned(text, form)
+    assert variant == "other_sub_rows"
+    # "…50000052.其他法律…", "…90000093.补正…": each list number went back to its label
+    assert rows == {code: ["".join(row_values(k))] for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_glued_list_number_goes_back_to_its_label(form):
+    text = HEADER + "".join(label + "0000000" for label in LABELS_2021)
+    rows, _ = aligned(text, form)
+    assert all(v == ["0000000"] for v in rows.values())  # "00000002.其他法律…": 7 cells, not 8
+
+
+def test_a_row_whose_label_was_printed_elsewhere_takes_the_run_after_the_row_before(form):
+    """A converter printed a label far from its numbers: its values follow the row before's."""
+    lines = [f"{label} | {' | '.join(row_values(k))}" for k, label in enumerate(LABELS_2021, start=1)]
+    lines[19] = "| " + " | ".join(row_values(20))  # 5.要求行政机关确认… printed without its label …
+    lines.insert(10, "5.要求行政机关确认或重新出具已获取信息")  # … which sits among other rows
+    rows, _ = aligned("\n".join([HEADER] + lines), form)
+    assert rows["not_processed_confirmation"] == row_values(20)
+    assert rows["not_processed_excessive"] == row_values(19)
+
+
+def test_labels_printed_apart_from_their_numbers(form):
+    lines = [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021, start=1)]
+    lines[15:17] = ["(五)不予处理1.信访举报投诉类申请", "2.重复申请", " ".join(row_values(16) + row_values(17))]
+    rows, _ = aligned("\n".join([HEADER] + lines), form)
+    assert (rows["not_processed_petition"], rows["not_processed_duplicate"]) == (row_values(16), row_values(17))
+
+
+def test_a_block_printed_column_by_column(form):
+    """A converter stacked each column of two rows in one cell: 16 17 | 0 0 | … ."""
+    lines = [f"{label} | {' | '.join(row_values(k))}" for k, label in enumerate(LABELS_2021, start=1)]
+    lines[15:17] = ["(五)不予处理1.信访举报投诉类申请", "2.重复申请 | " + " | ".join(
+        f"{a} {b}" for a, b in zip(row_values(16), row_values(17)))]
+    rows, _ = aligned("\n".join([HEADER] + lines), form)
+    assert (rows["not_processed_petition"], rows["not_processed_duplicate"]) == (row_values(16), row_values(17))
+
+
+def test_other_as_one_row_is_the_shape_printed(form):
+    """The 2019 shape of 其他处理 in a report: one row, not three sub-rows."""
+    labels = LABELS_2021[:20] + ["(六)其他处理"] + LABELS_2021[23:]
+    text = "\n".join([HEADER] + [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(labels, start=1)])
+    rows, variant = aligned(text, form)
+    assert variant == "one_other_row"
+    assert rows["other"] == row_values(21) and rows["total_processed"] == row_values(22)
+    assert "other_misc" not in rows
+
+
+def test_prose_before_the_table_is_not_its_first_rows(form):
+    prose = "2023年全区共受理政府信息公开申请107件,其中予以公开11件。"
+    text = prose + "\n" + "\n".join([HEADER] + [f"{label} {' '.join(row_values(k))}"
+                                                  for k, label in enumerate(LABELS_2021, start=1)])
+    rows, _ = aligned(text, form)
+    assert rows["new_received"] == row_values(1) and rows["granted"] == row_values(3)
+
+
+PROACTIVE_2021 = """二、主动公开政府信息情况
+第二十条第(一)项
+22
+(其中修订 16 件)
+55
+(含自然失效 29 件)
+第二十条第(五)项
+信息内容 本年处理决定数量
+行政许可 0
+第二十条第(六)项
+信息内容 本年处理决定数量
+行政处罚 4119
+行政强制 195
+第二十条第(八)项
+信息内容 本年收费金额(单位:万元)
+行政事业性收费 7730.28
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+| 规章 | 22 | 235 |
+| 行政规范性文件 | 34 | 189 |
+三、收到和处理政府信息公开申请情况"""
+
+
+def test_table_two_rows_wherever_printed_and_values_apart_from_their_rows(form):
+    records = build_records(lex(PROACTIVE_2021))
+    table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
+                            len(records))
+    rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
+    assert rows == {"regulation": ["22", "235"], "normative_document": ["34", "189"], "administrative_license": ["0"],
+                    "administrative_penalty": ["4119"], "administrative_coercion": ["195"],
+                    "administrative_fee": ["7730.28"]}
+    assert {g: [(t.raw, note) for t, note in v] for g, v in table.floating.items()} == \
+        {"art20_1": [("22", "(其中修订 16 件)"), ("55", "(含自然失效 29 件)")]}
+
+
+@pytest.mark.parametrize("text, found", [
+    ("四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 结果维持 结果纠正 总计 0 1 1 0 2", True),
+    ("四、因政府信息公开申请行政复议、提起行政诉讼的情况 2", False),  # prose naming the section
+])
+def test_reviews_header(text, found):
+    assert (find_reviews(build_records(lex(text)), 0) is not None) is found
