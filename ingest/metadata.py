@@ -1,5 +1,7 @@
-"""Report metadata from the text: title, agency, statistics year, publication date, the layout
-reference (〔2019〕60号 / 〔2021〕30号) and the 信息处理费 sentence."""
+"""Stage 6, metadata: title, agency, statistics year, publication date, the layout reference
+(〔2019〕60号 / 〔2021〕30号) and the 信息处理费 sentence, from the text and the page's own
+metadata (``<meta name="ArticleTitle">``, ``PubDate``; a crawler's ``标题:`` / ``发布时间:`` header).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,18 +9,29 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-_TITLE = re.compile(r"^(.{0,60}?)((?:19|20)\d{2})\s*年度?(.{0,40}?)政府?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+HEAD_CHARS = 6000  # titles, dates and crawler headers are printed before this
+_TITLE = re.compile(
+    r"(?P<before>[\u4e00-\u9fff()（）]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[\u4e00-\u9fff()（）]{0,40}?)"
+    r"\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)")
+# a crawler's or CMS's field names before the title, and page chrome words before the agency
+_FIELD_PREFIX = re.compile(r"^(?:标题|题目|名称|文章标题|信息名称|当前位置|首页|现公布|现发布|关于|发布|公布)+")
 _STAT_PERIOD = re.compile(r"(?:统计期|统计时限|统计期限|统计区间|数据统计|统计时间)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年")
-_PUBLISHED = re.compile(
-    r"(?:发布时间|发布日期|成文日期|发文日期|时间|日期)\s*[:]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE_LABEL = r"(?<!统计)(?<!截止)(?:发布时间|发布日期|公开日期|成文日期|发文日期|生成日期|时间|日期)"
+_PUBLISHED = re.compile(_DATE_LABEL + r"\s*:\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _LAYOUT_REF = re.compile(r"[〔\[(【]\s*(2019|2021)\s*[〕\])】]\s*(60|30)\s*号")
 _CONTACT = re.compile(r"请与\s*([^\s,;:()。]{3,40}?)\s*联系")
 _BODY_AT_WORK = re.compile(r"([\u4e00-\u9fff]{2,15}?(?:省|市|区|县|旗|镇|乡|街道|局|委员会|办公室))(?:人民政府)?(?:的)?政府信息公开工作")
-_AGENCY_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|办公室|办公厅|[局厅委办署院会部处所站中心政府])$")
+_AGENCY_SUFFIX = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|办公室|办公厅|实验区|开发区|新区"
+                            r"|[局厅委办署院会部处所站中心政府])$")
+_DIVISION_SUFFIX = re.compile(r"(?:省|自治区|市|自治州|州|地区|盟|区|县|旗|镇|乡|街道)$")
+_PAGE_TITLE_KEYS = ("ArticleTitle", "title", "Title")
+_PAGE_DATE_KEYS = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
 
-FEE_SUBJECT = re.compile(r"信息处理费|(?:信息公开|公开申请)[^。]{0,20}费用|费用[^。]{0,20}信息公开")
-_FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零|(?<![\d.,])0(?:\.0+)?\s*元")
+FEE_SUBJECT = re.compile(r"信息(?:公开)?处理费|(?:信息公开|公开申请)[^。]{0,20}费用|费用[^。]{0,20}信息公开")
+_FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零"
+                       r"|(?<![\d.,])0(?:\.0+)?\s*元")
 _FEE_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
 _SENTENCE = re.compile(r"[^。;\n]+")
 
@@ -34,31 +47,36 @@ class Metadata:
     warnings: list[str] = field(default_factory=list)
 
 
-def find_title(lines: list[str]) -> tuple[str | None, str | None, int | None]:
-    """(title, agency, year) from the first title-like line among the first lines."""
-    for line in lines[:40]:
-        s = line.strip().strip("|").strip()
-        if len(s) > 80:
-            continue
-        m = _TITLE.match(s)
+def find_title(text: str, page_meta: dict[str, str] | None = None) -> tuple[str | None, str | None, int | None]:
+    """(title, agency, year): the page's own title field, else the first title in the head of the
+    text (a line of its own first, then one wrapped over lines)."""
+    head = text[:HEAD_CHARS]
+    sources = [v for k in _PAGE_TITLE_KEYS if (v := (page_meta or {}).get(k))]
+    sources += [line for line in head.split("\n") if len(line) <= 120]
+    sources.append(head.replace("\n", ""))
+    for source in sources:
+        m = _TITLE.search(source)
         if m:
-            before, year, after = m.group(1).strip(), int(m.group(2)), m.group(3).strip()
-            agency = before or after or None
-            if agency:
-                agency = agency.strip(" -_:|")
-                if not re.search(r"[\u4e00-\u9fff]{2,}", agency):
-                    agency = None
-            return s, agency, year
+            before = _agency_name(m.group("before"))
+            start = m.start() if before else m.start("year")
+            title = " ".join(source[start:m.end()].split()).lstrip("()（）")
+            return title, before or _agency_name(m.group("after")), int(m.group("year"))
     return None, None, None
 
 
-def find_agency(text: str, lines: list[str]) -> tuple[str | None, str | None]:
+def _agency_name(text: str) -> str | None:
+    """The text before or after a title's year, when it names a body (not 正文, 标题 or site chrome)."""
+    name = _FIELD_PREFIX.sub("", text.strip("()（） "))
+    return name if _AGENCY_SUFFIX.search(name) or _DIVISION_SUFFIX.search(name) else None
+
+
+def find_agency(text: str) -> tuple[str | None, str | None]:
     """(agency, warning) from the contact sentence, a signature line, or the narrative's subject."""
     m = _CONTACT.search(text)
     if m and _AGENCY_SUFFIX.search(m.group(1)):
         return m.group(1), None
-    # a signature: an agency name on its own line near the end, often followed by the date
-    for line in reversed(lines[-30:]):
+    lines = text.rstrip().split("\n")
+    for line in reversed(lines[-30:]):  # a signature: the agency on its own line near the end
         s = line.strip()
         if 4 <= len(s) <= 30 and _AGENCY_SUFFIX.search(s) and re.fullmatch(r"[\u4e00-\u9fff()]+", s):
             return s, None
@@ -84,13 +102,23 @@ def find_report_year(text: str, title_year: int | None, published: dt.date | Non
     return None, None
 
 
-def find_published_at(text: str) -> dt.date | None:
-    for m in _PUBLISHED.finditer(text[:5000]):
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            continue
+def find_published_at(text: str, page_meta: dict[str, str] | None = None) -> dt.date | None:
+    """The page's own publication date field, else the first labelled date in the head of the text."""
+    for key in _PAGE_DATE_KEYS:
+        m = _DATE.search((page_meta or {}).get(key, ""))
+        if m and (date := _date(m)):
+            return date
+    for m in _PUBLISHED.finditer(text[:HEAD_CHARS]):
+        if date := _date(m):
+            return date
     return None
+
+
+def _date(m: re.Match) -> dt.date | None:
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def find_layout_reference(text: str) -> str | None:
@@ -119,14 +147,14 @@ def find_info_fee(text: str) -> tuple[float | None, list[str]]:
     return found[0], []
 
 
-def extract(text: str, lines: list[str]) -> Metadata:
+def extract(text: str, page_meta: dict[str, str] | None = None) -> Metadata:
     md = Metadata()
-    md.title, md.agency, title_year = find_title(lines)
+    md.title, md.agency, title_year = find_title(text, page_meta)
     if md.agency is None:
-        md.agency, how = find_agency(text, lines)
+        md.agency, how = find_agency(text)
         if how:
             md.warnings.append(how)
-    md.published_at = find_published_at(text)
+    md.published_at = find_published_at(text, page_meta)
     md.report_year, how = find_report_year(text, title_year, md.published_at)
     if how:
         md.warnings.append(how)
