@@ -13,11 +13,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from itertools import combinations
+from math import comb
 from pathlib import Path
 
 from .form import Form, load_form
 
-SHAPES = ("pipe", "cell_per_line", "cell_per_line_pipe", "html", "markdown", "run_together")
+SHAPES = ("pipe", "cell_per_line", "cell_per_line_pipe", "html", "markdown", "run_together", "one_line")
+STREAM_SHAPES = ("run_together", "one_line")  # cells printed with no separator between them
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -37,7 +39,7 @@ class Truth:
 class Row:
     cells: list[str]
     values_from: int  # index of the first value cell
-    code: str | None = None  # applications row code, for damage bookkeeping
+    code: str | None = None  # the row's code: a table 三 row, or a table 二 item
     header: bool = False
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # cell index → (rowspan, colspan)
 
@@ -131,7 +133,7 @@ def proactive_rows(truth: Truth, form: Form) -> list[Row]:
                 m = re.search(r"\(2019: (.+)\)", seed[code].label_zh)
                 columns.append(m.group(1) if m and truth.layout == "2019" else col)
             rows.append(Row(["信息内容", *columns], 1, header=True))
-        rows.append(Row([label, *(_fmt(truth.proactive[c], c.endswith(".change")) for c in codes)], 1))
+        rows.append(Row([label, *(_fmt(truth.proactive[c], c.endswith(".change")) for c in codes)], 1, code=item))
     return rows
 
 
@@ -237,12 +239,12 @@ def render(truth: Truth, shape: str, seed: int = 0, *, damage: bool = False, app
         blocks = [("text", intro + closing + ["附件:政府信息公开情况统计表"])] + [("table", t) for t in tables]
     else:
         blocks = [("text", intro)] + [("table", t) for t in tables] + [("text", closing)]
-    if shape == "run_together":
-        for _, _, codes in form.proactive_items(truth.layout):
-            if len(codes) > 1:
-                truth.proactive.update({c: None for c in codes})
+    if shape in STREAM_SHAPES:
+        _glue_values(pro, app, rev, truth, form, rng)
     if shape == "html":
         return _render_html(blocks, rng).encode("utf-8"), ".html", truth
+    if shape == "one_line":
+        return _render_one_line(blocks, truth, rng).encode("utf-8"), ".txt", truth
     lines: list[str] = []
     for kind, content in blocks:
         if kind == "text":
@@ -253,6 +255,67 @@ def render(truth: Truth, shape: str, seed: int = 0, *, damage: bool = False, app
             lines.extend(_render_text_table(rows, shape, rng))
     suffix = ".md" if shape == "markdown" else ".txt"
     return "\n".join(lines).encode("utf-8"), suffix, truth
+
+
+def readings(printed: str, n: int, groups: tuple[tuple[int, int], ...] = ()) -> set[tuple[float, ...]]:
+    """Every way to read a run of values printed without separators as n cells, by brute force over
+    cut positions (independent of the parser's decoder): a space or a sign starts a cell, a cell has
+    no leading zero, a decimal stays one cell; for each (a, b) in groups, cell b-1 is the total."""
+    segments = re.findall(r"[+-]?[\d.]+", printed)
+    splits = []  # per segment: its readings as k cells, for every k
+    for seg in segments:
+        sign = seg[:1] if seg[:1] in "+-" else ""
+        digits = seg[len(sign):]
+        whole = len(digits) == 1 or digits[0] != "0" or digits.startswith("0.")  # no leading zero
+        by_count: dict[int, list[tuple[float, ...]]] = {1: [(float(seg),)] if whole else []}
+        if "." not in digits:
+            for k in range(2, len(digits) + 1):
+                for cut in combinations(range(1, len(digits)), k - 1):
+                    bounds = (0, *cut, len(digits))
+                    parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+                    if all(len(p) == 1 or p[0] != "0" for p in parts):
+                        by_count.setdefault(k, []).append((float(sign + parts[0]), *map(float, parts[1:])))
+        splits.append(by_count)
+    out = set()
+
+    def rec(i: int, left: int, cells: tuple[float, ...]) -> None:
+        if i == len(splits):
+            if left == 0 and all(sum(cells[a:b - 1]) == cells[b - 1] for a, b in groups):
+                out.add(cells)
+            return
+        for k, options in splits[i].items():
+            if k <= left - (len(splits) - i - 1):
+                for option in options:
+                    rec(i + 1, left - k, cells + option)
+
+    rec(0, n, ())
+    return out
+
+
+def _glue_values(pro: list[Row], app: list[Row], rev: list[Row], truth: Truth, form: Form, rng: random.Random) -> None:
+    """Print each row's values as one run, a space at a few of the cell boundaries (as real page
+    text does). Rows of tables 三 and 四 whose run the row's own totals do not decode, and runs too
+    long to check by brute force, are printed spaced; table 二's undetermined cells become null in
+    the truth."""
+    codes = {item: c for item, _, c in form.proactive_items(truth.layout)}  # table 二 item → its measures
+    for rows, groups in ((app, ((0, 7),)), (rev, ((0, 5), (5, 10), (10, 15))), (pro, ())):
+        for row in rows:
+            if row.header or row.values_from >= len(row.cells):
+                continue
+            values = row.cells[row.values_from:]
+            printed = "".join(v + (" " if rng.random() < 0.15 else "") for v in values).strip()
+            complete = not groups or len(values) == groups[-1][1]  # a row that lost a cell is printed spaced
+            digits = sum(ch.isdigit() for ch in printed)
+            small = comb(max(digits - 1, 0), len(values) - 1) <= 5_000  # brute force only where it is quick
+            found = readings(printed, len(values), groups) if complete and small else set()
+            truth_cells = tuple(float(v) for v in values)
+            if not small or (groups and found != {truth_cells}):
+                printed = " ".join(values)
+            elif not groups:
+                for k, code in enumerate(codes[row.code]):
+                    if not found or any(r[k] != truth_cells[k] for r in found):
+                        truth.proactive[code] = None
+            row.cells[row.values_from:] = [printed]
 
 
 def _damage_labels(rows: list[Row], rng: random.Random) -> None:
@@ -270,6 +333,26 @@ def _damage_labels(rows: list[Row], rng: random.Random) -> None:
                 row.cells[i] = "、本年度办理结果"
             elif c.startswith("(三)不予公开"):
                 row.cells[i] = "() 不予公开"
+
+
+def _render_one_line(blocks: list, truth: Truth, rng: random.Random) -> str:
+    """A portal's page as a crawler saved it: a header of fields, then the whole page on ONE line,
+    site chrome around the report and every table cell run together."""
+    title, date = blocks[0][1][0], truth.published_at
+    header = [f"标题: {title}", f"发布时间: {date} 10:{rng.randint(10, 59)}", "文号: ", "发布机构: ",
+              "栏目: 政府信息公开年报", f"原文链接: https://www.example.gov.cn/zfxxgk/nb/t{rng.randrange(10**6)}.htm",
+              "==================== 正文 ===================="]
+    body = [f"当前位置: 首页政务公开政府信息公开政府信息公开年报 {title} 来源:{truth.agency} 时间:{date} 微信 微博 "
+            "QQ空间 全真版 文字版 文件下载 相关链接: -->"]
+    for kind, content in blocks:
+        if kind == "text":
+            body += [line for line in content if line != title and not line.startswith(("发布", "时间"))]
+        else:
+            heading, rows = content
+            body.append(heading)
+            body += ["".join(row.cells) for row in rows]
+    body.append("附件下载")
+    return "\n".join(header) + "\n" + "".join(part + (" " if rng.random() < 0.2 else "") for part in body)
 
 
 def _render_text_table(rows: list[Row], shape: str, rng: random.Random) -> list[str]:
@@ -339,7 +422,8 @@ def _render_html(blocks: list, rng: random.Random) -> str:
 # --- a corpus with its answers -----------------------------------------------------------------
 
 YEARS = tuple(range(2019, 2025))
-WEIGHTS = {"pipe": 3, "cell_per_line": 3, "cell_per_line_pipe": 2, "html": 3, "markdown": 2, "run_together": 1}
+WEIGHTS = {"pipe": 3, "cell_per_line": 3, "cell_per_line_pipe": 2, "html": 3, "markdown": 2, "run_together": 1,
+           "one_line": 1}
 
 
 def continue_from(truth: Truth, last_year: Truth) -> None:
@@ -362,30 +446,6 @@ def break_identity(truth: Truth, rng: random.Random) -> None:
     row = rng.choice([r for r, v in truth.applications.items() if v[0] is not None])
     truth.applications[row][6] += rng.choice((-2, -1, 1, 2, 3, 10))
     truth.applications[row][6] = max(0, truth.applications[row][6])
-
-
-def runs_decode_alone(truth: Truth, form: Form) -> bool:
-    """Whether every run-together row of table 三 and 四 has exactly one cut that fits its own
-    totals (an independent brute force over cut positions, not the parser's decoder)."""
-    def fits(values: list[int], groups: list[tuple[int, int]]) -> bool:
-        digits = "".join(str(v) for v in values)
-        found = 0
-        for cut in combinations(range(1, len(digits)), len(values) - 1):
-            bounds = (0, *cut, len(digits))
-            parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
-            if any(len(p) > 1 and p[0] == "0" for p in parts):
-                continue
-            nums = [int(p) for p in parts]
-            if all(sum(nums[a:b - 1]) == nums[b - 1] for a, b in groups):
-                found += 1
-                if found > 1:
-                    return False
-        return found == 1
-
-    if len("".join(str(v) for v in truth.reviews)) > 24:
-        return False
-    return all(fits(v, [(0, 7)]) for v in truth.applications.values() if None not in v) \
-        and fits(truth.reviews, [(0, 5), (5, 10), (10, 15)])
 
 
 def gold_of(truth: Truth, source: str) -> dict:
@@ -416,8 +476,6 @@ def write_corpus(out: Path, n: int, seed: int = 0, broken: float = 0.05, dropped
         is_broken, drops = rng.random() < broken, (rng.randint(1, 3) if rng.random() < dropped else 0)
         if is_broken:
             break_identity(truth, rng)
-        if shape == "run_together" and (is_broken or drops or not runs_decode_alone(truth, form)):
-            shape = "pipe"  # only run together what the report itself determines
         data, suffix, expected = render(truth, shape, rng.randrange(2**32), damage=rng.random() < damaged,
                                         appendix=rng.random() < appendix, drop_cells=drops, form=form)
         name = f"{i:07d}_{shape}"

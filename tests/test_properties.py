@@ -1,11 +1,12 @@
-"""Properties over generated reports (hypothesis): exact round trips in every shape, nulls never
-wrong numbers when cells drop, and no exception on mangled input."""
+"""Properties over generated reports (hypothesis): exact round trips in every shape (the stream
+shapes too: a whole page on one line, cells run together with no separator), nulls never wrong
+numbers when cells drop, and no exception on mangled input."""
 import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.decode import Unreadable, decode, normalise
+from ingest.read import Unreadable, normalise, read_document
 from ingest.parse import parse_report
 from ingest.synth import SHAPES, random_truth, render
 
@@ -25,14 +26,10 @@ def test_every_shape_parses_back_to_its_numbers(seed, shape, layout, damage, app
     raw, suffix, expected = render(truth, shape, seed, damage=damage, appendix=appendix)
     rep = parse_report(raw, f"r{suffix}", suffix)
     assert rep.layout == layout
-    got = cells(rep)
-    if shape == "run_together":  # a run may have several cuts that fit: then null, never another number
-        for code, row in expected.applications.items():
-            assert all(g is None or g == e for g, e in zip(got[code], row)), code
-    else:
-        assert got == expected.applications
-        assert [None if c.value is None else int(c.value) for c in rep.reviews.values()] == expected.reviews
-        assert {m: c.value for m, c in rep.proactive.items()} == expected.proactive
+    # stream shapes included: what the generator runs together its own brute force decodes
+    assert cells(rep) == expected.applications
+    assert [c.value for c in rep.reviews.values()] == expected.reviews
+    assert {m: c.value for m, c in rep.proactive.items()} == expected.proactive
 
 
 @FAST
@@ -79,7 +76,7 @@ def test_mangled_input_never_raises_and_invents_nothing(seed, shape, ops):
     rep = parse_report(data, f"r{suffix}", suffix)
     assert rep.status in STATUSES
     try:
-        text = decode(data, suffix).text + "\n" + normalise(data.decode("utf-8", "ignore"))
+        text = read_document(data, suffix).text + "\n" + normalise(data.decode("utf-8", "ignore"))
     except Unreadable:
         assert rep.status == "unreadable"
         return
