@@ -5,6 +5,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+SAMPLE_COUNT = len(list((SAMPLES / "raw").iterdir()))  # the bundled real reports
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
 """Whole reports written by hand for shapes the generator does not make."""
+import pytest
+
 from ingest.parse import parse_report
 
 SHANGHAI_2019 = """<html><head><meta charset="utf-8"><title>2019年上海市某区人民政府办公室政府信息公开工作年度报告</title></head>
@@ -98,3 +100,60 @@ def test_markdown_pdf_conversion_with_labels_apart_footers_and_repeated_headers(
     got = {code: [None if c.value is None else int(c.value) for c in cells] for code, cells in rep.applications.items()}
     assert got == truth.applications
     assert rep.layout == "2021"
+
+
+MIXED = """淮安市某区人民政府2023年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第(一)项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 0 0 0
+行政规范性文件 0 5 5
+第二十条第(五)项
+信息内容 本年处理决定数量
+行政许可 550
+第二十条第(六)项
+信息内容 本年处理决定数量
+行政处罚 4119
+行政强制 195
+第二十条第(八)项
+信息内容 本年收费金额(单位:万元)
+行政事业性收费 7730.28
+三、收到和处理政府信息公开申请情况
+""" + "\n".join(f"{label} {k} 0 0 0 0 0 {k}" for k, label in enumerate([
+    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+    "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(三)不予公开1.属于国家秘密", "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
+    "8.属于行政查询事项", "(四)无法提供1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    "(五)不予处理1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理", "(七)总计", "四、结转下年度继续办理"])) + """
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计
+10 1 0 0 0 0 0 0 0 0 5 0 0 0 0
+"""
+
+
+def test_mixed_layout_other_as_one_row():
+    """Table 二 in the 2021 form, 其他处理 printed as one row (the 2019 shape): the report is
+    2021, its `other` row holds what was printed and the three 2021 sub-rows are null."""
+    rep = parse_report(MIXED.encode(), "mixed.txt", ".txt")
+    assert rep.layout == "2021"
+    assert [c.value for c in rep.applications["other"]] == [20, 0, 0, 0, 0, 0, 20]
+    for code in ("other_overdue_correction", "other_overdue_fee", "other_misc"):
+        assert [c.value for c in rep.applications[code]] == [None] * 7
+        assert f"row_not_printed:{code}" in rep.warnings
+    assert "layout_mixed:other_as_one_row" in rep.warnings
+    assert [c.value for c in rep.applications["total_processed"]] == [21, 0, 0, 0, 0, 0, 21]
+    assert rep.proactive["normative_document.abolished"].value == 5
+    # table 四 as printed, though 复议's total does not add up: a finding, not a correction
+    assert [c.value for c in rep.reviews.values()][:5] == [10, 1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("text", [
+    # a notice about the form: it names the tables and their rows, but prints no report's numbers
+    "关于做好2023年政府信息公开工作年度报告编制工作的通知\n各单位要按照格式填报第二十条第(一)项规章、行政规范性文件,"
+    "以及本年新收政府信息公开申请数量、上年结转政府信息公开申请数量、予以公开、部分公开等情况,并于2024年1月31日前报送。",
+    "某县人民政府2017年政府信息公开工作年度报告\n一、概述\n2017年,我县共主动公开政府信息1200条。",
+])
+def test_a_document_that_is_not_a_report_has_no_tables(text):
+    rep = parse_report(text.encode(), "note.txt", ".txt")
+    assert rep.status == "no_tables" and rep.applications == {}

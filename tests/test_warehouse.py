@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import SAMPLE_COUNT
 from ingest.cli import run
 from ingest.synth import random_truth, render
 
@@ -74,7 +75,7 @@ def test_known_facts(con):
     total = con.sql("""select reported_value from fct_application_totals join dim_report using (report_id)
                        where agency = '海沧区' and row_code = 'new_received' and applicant_type = 'total'""").fetchone()
     assert total == (107,)
-    assert con.sql("select count(*) from dim_report").fetchone() == (9,)
+    assert con.sql("select count(*) from dim_report").fetchone() == (SAMPLE_COUNT + 4,)
     rivals = con.sql("select source_path from dim_report where has_rival_report order by 1").fetchall()
     assert rivals == [("synthetic_broken.txt",), ("synthetic_rival.txt",)]  # both kept, both flagged
 
@@ -88,13 +89,15 @@ def test_identity_checks_flag_exactly_the_printed_breaks(con):
     counts = dict(con.sql("""select c.status, count(*) from fct_identity_checks c join dim_report using (report_id)
                              where source_path = '003_1fe9055233aaf28b.txt' group by 1""").fetchall())
     assert counts == {"pass": 12, "not_assessable": 28}  # 11 incomplete rows + every per-column check needs one
-    quality = con.sql("""select arithmetic_holds, count(*) from fct_report_quality group by all order by all""").fetchall()
-    assert quality == [(False, 1), (True, 8)]
+    quality = con.sql("""select arithmetic_holds, count(*) from fct_report_quality join dim_report using (report_id)
+                         where source_path like 'synthetic_%' group by all order by all""").fetchall()
+    assert quality == [(False, 1), (True, 3)]
 
 
 def test_cross_year_carry_over(con, built):
     _, _, _, (last_year, this_year) = built
-    got = dict(con.sql("""select instance, status from fct_identity_checks where check_kind = 'cross_year'""").fetchall())
+    got = dict(con.sql("""select c.instance, c.status from fct_identity_checks c join dim_report using (report_id)
+                          where check_kind = 'cross_year' and agency = '示范区'""").fetchall())
     expected = {col: "pass" if this_year.applications["carried_over"][i] == last_year.applications["carried_forward"][i]
                 else "fail" for i, col in enumerate(APPLICANTS)}
     assert got == expected and "fail" in got.values() and "pass" in got.values()
@@ -116,7 +119,7 @@ def test_the_duckdb_cli_opens_the_warehouse(built):
     cli = shutil.which("duckdb", path=str(BIN))
     out = subprocess.run([cli, "-readonly", str(built[0] / "gia.duckdb"), "-csv", "-c", "select count(*) from dim_report"],
                          capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["count_star()", "9"]
+    assert out.split() == ["count_star()", str(SAMPLE_COUNT + 4)]
 
 
 def test_bi_tools_connect_read_only_through_sqlalchemy(built):
@@ -152,6 +155,6 @@ def test_export_and_docs(built, tmp_path):
     tmp = built[0]
     dbt(tmp, "run-operation", "export_marts", "--args", f"{{path: '{tmp_path}'}}")
     assert sorted(p.stem for p in tmp_path.glob("*.parquet")) == MARTS
-    assert duckdb.sql(f"select count(*) from '{tmp_path}/dim_report.parquet'").fetchone() == (9,)
+    assert duckdb.sql(f"select count(*) from '{tmp_path}/dim_report.parquet'").fetchone() == (SAMPLE_COUNT + 4,)
     dbt(tmp, "docs", "generate")
     assert (tmp / "target" / "index.html").exists() and (tmp / "target" / "catalog.json").exists()
