@@ -16,8 +16,7 @@ from functools import lru_cache
 from .digits import is_run
 from .form import LAYOUTS, Form, FormRow
 from .labels import LabelIndex, label_key
-from .lexer import Token
-from .records import Record
+from .records import Record, Token
 
 MATCH_MIN = 0.5  # weakest label similarity accepted as a match
 VALUES_BONUS = 0.5  # a run with the row's number of values is the likelier one
@@ -27,6 +26,12 @@ TABLE_WINDOW = 120  # records a table may span
 MIN_ROWS = 5  # rows with values that make table 三, not a mention of it in prose
 OTHER_ROW = "other"  # 其他处理 as one row (the 2019 form), against three sub-rows (2021)
 _ART20 = re.compile(r"第二十条第\s*[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]")
+# headers and first rows only the tables print; the prose before the first of them and after table
+# 四's header (its values printed just after it) is not read as tables
+_TABLE_ANCHOR = re.compile(r"第二十条第|申请人情况|本年新收|上年结转|结果维持|尚未审结")
+_LAST_HEADER = "尚未审结"
+ANCHOR_BACKOFF = 300  # characters before the first anchor still read (a table's title and header)
+VALUES_REACH = 1500  # characters after table 四's last header word its values are printed within
 _LIST_NUMBER = re.compile(r"(?<!\d)(\d)\.")
 _NUMERALS = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
 
@@ -51,6 +56,7 @@ class FormLabels:
     proactive: LabelIndex
     application_rows: dict[str, list[FormRow]]  # variant → rows in printed order
     list_numbers: tuple[str | None, ...]  # per label of ``applications``: its list number (2. 其他法律…)
+    column: dict[str, int]  # a table 三 row code or a table 二 item → its label's position in its index
 
     def application_scores(self, rec: Record) -> tuple[float, ...]:
         return self.applications.scores(rec.pieces)
@@ -67,7 +73,18 @@ def form_labels(form: Form) -> FormLabels:
         "other_sub_rows": [r for r in rows if r.code != OTHER_ROW],
     }
     numbers = {label_key(r.match_zh): m.group(1) for r in rows if (m := _LIST_NUMBER.search(r.label_zh))}
-    return FormLabels(apps, pro, variants, tuple(numbers.get(label) for label in apps.labels))
+    column = {r.code: apps.position[label_key(r.match_zh)] for r in rows}
+    column |= {item: pro.position[label_key(label)] for layout in LAYOUTS for item, label, _ in form.proactive_items(layout)}
+    return FormLabels(apps, pro, variants, tuple(numbers.get(label) for label in apps.labels), column)
+
+
+def tables_span(text: str) -> tuple[int, int]:
+    """Where in the text the tables can be: from a little before the first header or row label
+    only they print to a little after table 四's header (the whole text when they print none)."""
+    m = _TABLE_ANCHOR.search(text)
+    start = max(0, m.start() - ANCHOR_BACKOFF) if m else 0
+    last = text.rfind(_LAST_HEADER)
+    return start, min(len(text), last + VALUES_REACH) if last >= start else len(text)
 
 
 # --- table 三 -----------------------------------------------------------------------------------
@@ -79,7 +96,7 @@ def find_applications_start(records: list[Record], labels: FormLabels, n: int) -
     reads like its third row. Prose says 全年收到申请 75 件 and 其中予以公开 11 件 too, with one
     value each; a row prints n (a few may be lost, or run together)."""
     index = labels.applications
-    first = [index.position[label_key(r.match_zh)] for r in labels.application_rows["other_sub_rows"][:3]]
+    first = [labels.column[r.code] for r in labels.application_rows["other_sub_rows"][:3]]
     scores = [labels.application_scores(r) if _row_like(r.values, n) else None for r in records]
     strong = [sc is not None and max(sc) >= 0.8 for sc in scores]
     for starts in ((lambda sc: sc[first[0]] >= 0.6 or sc[first[1]] >= 0.8), (lambda sc: sc[first[2]] >= 0.8)):
@@ -104,9 +121,13 @@ def align_applications(records: list[Record], labels: FormLabels, start: int | N
             "other_sub_rows", 0
     stop = min(len(records), start + TABLE_WINDOW, end if end is not None else len(records))
     window = give_back_list_numbers(records[start:stop + 1], labels)[:stop - start]
+    grid = _Grid(window, labels, n)
+    variants = labels.application_rows
+    shared = next(i for i, (a, b) in enumerate(zip(*variants.values())) if a is not b)  # rows both shapes print
+    prefix = grid.extend([], variants["one_other_row"][:shared])
     best = None
-    for variant, rows in labels.application_rows.items():
-        table, last = _align_in_order(window, rows, labels, n)
+    for variant, rows in variants.items():
+        table, last = grid.result(rows, grid.extend(prefix, rows[shared:]))
         if best is None or table.score > best[0].score:
             best = (table, variant, start + last + 1)
     return best
@@ -121,88 +142,104 @@ def give_back_list_numbers(window: list[Record], labels: FormLabels) -> list[Rec
     for j in range(len(out) - 1):
         rec, nxt = out[j], out[j + 1]
         last = rec.values[-1] if rec.values else None
-        if last is None or not last.is_digit_run or not nxt.texts or nxt.texts[0].spaced \
-                or nxt.texts[0].raw[0] not in ".、" or not nxt.pieces:
+        if last is None or not last.is_digit_run or not nxt.glued or nxt.label[0] not in ".、" or not nxt.pieces:
             continue
         scores = index.scores(nxt.pieces[:1])
         best = max(range(len(scores)), key=scores.__getitem__)
         if scores[best] >= MATCH_MIN and labels.list_numbers[best] == last.raw[-1]:
-            kept = last._replace(raw=last.raw[:-1], end=last.end - 1, value=int(last.raw[:-1]))
-            out[j] = Record(rec.texts, rec.values[:-1] + [kept])
+            out[j] = Record(rec.label, rec.values[:-1] + [last._replace(raw=last.raw[:-1], value=int(last.raw[:-1]))])
     return out
 
 
-def _slots(window: list[Record], n: int) -> list[tuple[int, int, int]]:
-    """(record, chunk, chunks) for every row's worth of values: a run of k·n values is k slots."""
-    out = []
-    for j, rec in enumerate(window):
-        if not rec.values:
-            continue
-        k = len(rec.values) // n if len(rec.values) >= 2 * n and len(rec.values) % n == 0 else 1
-        out += [(j, c, k) for c in range(k)]
-    return out
+class _Grid:
+    """Order-preserving alignment of form rows to the slots of a window (a slot is a row's worth
+    of values: a run of k·n values is k slots), by dynamic programming one row at a time, so that
+    rows two alignments share are computed once."""
 
+    def __init__(self, window: list[Record], labels: FormLabels, n: int):
+        self.window, self.n, self.index, self.column = window, n, labels.applications, labels.column
+        self.slots: list[tuple[int, int, int]] = []  # (record, chunk, chunks)
+        self.scores: list[tuple[float, ...] | None] = []  # per slot: every label's similarity (None: a further chunk)
+        self.fits: list[float] = []
+        for j, rec in enumerate(window):
+            if not rec.values:
+                continue
+            k = len(rec.values) // n if len(rec.values) >= 2 * n and len(rec.values) % n == 0 else 1
+            for c in range(k):
+                self.slots.append((j, c, k))
+                if c == 0:
+                    sc = self.index.scores(rec.pieces)
+                    if k > 1:  # labels printed apart from their numbers: the first of them, before the others
+                        sc = tuple(map(max, sc, self.index.scores(rec.pieces[: len(rec.pieces) - (k - 1)])))
+                    self.scores.append(sc)
+                else:
+                    self.scores.append(None)
+                count = len(rec.values) if k == 1 else n
+                self.fits.append(VALUES_BONUS if count == n or (k == 1 and is_run(rec.values, n)) else 0.0)
 
-def _align_in_order(window: list[Record], rows: list[FormRow], labels: FormLabels, n: int) -> tuple[AlignedTable, int]:
-    """Order-preserving best alignment of ``rows`` to the runs of values in ``window``."""
-    slots = _slots(window, n)
-    index = labels.applications
-    cols = [index.position[label_key(r.match_zh)] for r in rows]
-    m, s_count = len(rows), len(slots)
-    sims = []  # per slot: similarity of every row to the text before the slot's values
-    fits = []
-    for j, c, k in slots:
-        rec = window[j]
-        if c == 0:
-            sc = index.scores(rec.pieces)
-            if k > 1:  # labels printed apart from their numbers: the first of them, before the others
-                sc = tuple(map(max, sc, index.scores(rec.pieces[: len(rec.pieces) - (k - 1)])))
-            sims.append([sc[i] for i in cols])
-        else:
-            sims.append(None)
-        count = len(rec.values) if k == 1 else n
-        fits.append(VALUES_BONUS if count == n or (k == 1 and is_run(rec.values, n)) else 0.0)
-    neg = float("-inf")
-    matched = [[neg] * (s_count + 1) for _ in range(m + 1)]  # row i on slot s, 1-based
-    best = [[0.0] * (s_count + 1) for _ in range(m + 1)]  # best with rows ≤ i and slots ≤ s
-    for i in range(1, m + 1):
-        for s in range(1, s_count + 1):
-            score = neg
-            sim_row = sims[s - 1]
-            if sim_row is not None:
-                sim = sim_row[i - 1]
-                if sim >= MATCH_MIN:
-                    score = best[i - 1][s - 1] + sim + fits[s - 1]
-                elif fits[s - 1]:
-                    score = best[i - 1][s - 1] + POSITIONAL + fits[s - 1]
-            elif matched[i - 1][s - 1] > neg:
-                score = matched[i - 1][s - 1] + CONTINUATION + fits[s - 1]
-            matched[i][s] = score
-            best[i][s] = max(best[i - 1][s], best[i][s - 1], score)
-    table = AlignedTable(found=True, score=best[m][s_count])
-    assignment: dict[int, int] = {}
-    i, s, forced = m, s_count, False
-    while i > 0 and s > 0:
-        if forced or (best[i][s] == matched[i][s] and matched[i][s] > neg
-                      and best[i][s] != best[i - 1][s] and best[i][s] != best[i][s - 1]):
-            assignment[i - 1] = s - 1
-            forced = sims[s - 1] is None  # a continuation slot: the row before took the slot before
-            i, s = i - 1, s - 1
-        elif best[i][s] == best[i - 1][s]:
-            i -= 1
-        else:
-            s -= 1
-    last = 0
-    for r, row in enumerate(rows):
-        slot = assignment.get(r)
-        if slot is None:
-            table.rows[row.code] = None
-            table.warnings.append(f"row_missing:{row.code}")
-            continue
-        j, c, k = slots[slot]
-        table.rows[row.code] = _chunk(window[j].values, c, k, n)
-        last = max(last, j)
-    return table, last
+    def extend(self, states: list[tuple[list[float], list[float]]], rows: list[FormRow]) -> list:
+        """The DP rows after ``states`` for ``rows``: per row, (best with rows ≤ it and slots ≤ s,
+        score with the row on slot s), both 1-based over slots."""
+        neg, size = float("-inf"), len(self.slots) + 1
+        scores, fits = self.scores, self.fits
+        prev_best, prev_matched = states[-1] if states else ([0.0] * size, [neg] * size)
+        out = list(states)
+        for row in rows:
+            col = self.column[row.code]
+            best, matched = [0.0] * size, [neg] * size
+            left = 0.0
+            for s in range(1, size):
+                sc, fit = scores[s - 1], fits[s - 1]
+                if sc is None:  # a further chunk of a run: only after the row before took the chunk before
+                    pm = prev_matched[s - 1]
+                    score = pm + CONTINUATION + fit if pm > neg else neg
+                else:
+                    sim = sc[col]
+                    if sim >= MATCH_MIN:
+                        score = prev_best[s - 1] + sim + fit
+                    elif fit:
+                        score = prev_best[s - 1] + POSITIONAL + fit
+                    else:
+                        score = neg
+                matched[s] = score
+                top = prev_best[s]
+                if left > top:
+                    top = left
+                if score > top:
+                    top = score
+                best[s] = left = top
+            out.append((best, matched))
+            prev_best, prev_matched = best, matched
+        return out
+
+    def result(self, rows: list[FormRow], states: list) -> tuple[AlignedTable, int]:
+        """The alignment the DP found, read back from its last cell; and the last record it used."""
+        zero = [0.0] * (len(self.slots) + 1)
+        table = AlignedTable(found=True, score=states[-1][0][-1] if states else 0.0)
+        assignment: dict[int, int] = {}
+        i, s, forced = len(rows), len(self.slots), False
+        while i > 0 and s > 0:
+            best, matched = states[i - 1]
+            above = states[i - 2][0] if i > 1 else zero
+            if forced or (best[s] == matched[s] and best[s] != above[s] and best[s] != best[s - 1]):
+                assignment[i - 1] = s - 1
+                forced = self.scores[s - 1] is None  # a further chunk: the row before took the chunk before
+                i, s = i - 1, s - 1
+            elif best[s] == above[s]:
+                i -= 1
+            else:
+                s -= 1
+        last = 0
+        for r, row in enumerate(rows):
+            slot = assignment.get(r)
+            if slot is None:
+                table.rows[row.code] = None
+                table.warnings.append(f"row_missing:{row.code}")
+                continue
+            j, c, k = self.slots[slot]
+            table.rows[row.code] = _chunk(self.window[j].values, c, k, self.n)
+            last = max(last, j)
+        return table, last
 
 
 def _chunk(values: list[Token], c: int, k: int, n: int) -> list[Token]:
@@ -253,7 +290,7 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
         return table
     end = min(len(records), start + TABLE_WINDOW, stop if stop is not None and stop > start else len(records))
     index = labels.proactive
-    cols = [index.position[label_key(label)] for _, label, _ in items]
+    cols = [labels.column[item] for item, _, _ in items]
     pairs = []
     for j in range(start, end):
         if records[j].values:
@@ -276,10 +313,11 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
     group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
     for j in range(start, end):
         if records[j].values and j not in used and blocks[j - start]:
-            note = records[j + 1].texts[0].raw if j + 1 < len(records) and records[j + 1].texts else ""
+            note = records[j + 1].leading_note if j + 1 < len(records) else ""
             for item, group in group_of.items():
                 if group == blocks[j - start] and item in table.rows:
-                    table.floating.setdefault(group, []).extend((t, note) for t in records[j].values)
+                    values = records[j].values  # the note is printed after the last of them
+                    table.floating.setdefault(group, []).extend((t, note if t is values[-1] else "") for t in values)
                     break
     return table
 

@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .align import AlignedTable
-from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_run, pieces_of, solve_table
+from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_digits, is_run, pieces_of, \
+    solve_table
 from .form import Form
-from .lexer import BLANK, Token
+from .records import BLANK, Token
 
 
 class Cell(NamedTuple):
     value: int | float | None
     raw: str | None  # the cell as printed: a token, or the digits a run was cut into
-    offset: int | None  # where it is printed in the document text
+    line: int | None  # the line it is printed on (of the document text; of the source, once staged)
+    page: int | None = None  # the page, for formats with pages
 
 
 NULL = Cell(None, None, None)
@@ -40,7 +42,7 @@ class TableResult:
 
 
 def _cell(tok: Token) -> Cell:
-    return Cell(None if tok.kind == BLANK else tok.value, tok.raw, tok.start)
+    return Cell(None if tok.kind == BLANK else tok.value, tok.raw, tok.line)
 
 
 def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[str]) -> list[Cell] | None:
@@ -81,16 +83,16 @@ def _cut_cells(tokens: list[Token], values: list[int | None]) -> list[Cell]:
     out, i, pos = [], 0, 0
     for v in values:
         if v is None or i >= len(tokens):
-            out.append(Cell(v, None if v is None else str(v), tokens[0].start))
+            out.append(Cell(v, None if v is None else str(v), tokens[0].line))
             i = len(tokens)  # positions after an undetermined cell are unknown
             continue
         tok = tokens[i]
-        if not isinstance(pieces_of([tok])[0], str):  # a cell printed on its own
-            out.append(Cell(v, tok.raw, tok.start))
+        if not is_digits(tok):  # a cell printed on its own
+            out.append(Cell(v, tok.raw, tok.line))
             i += 1
             continue
         width = len(str(abs(v))) + (tok.raw[pos] in "+-")
-        out.append(Cell(v, tok.raw[pos:pos + width], tok.start + pos))
+        out.append(Cell(v, tok.raw[pos:pos + width], tok.line))
         pos += width
         if pos >= len(tok.raw):
             i, pos = i + 1, 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .form import WILDCARD, Form
-from .lexer import BLANK, Token
+from .records import BLANK, Token
 
 MAX_CELL_DIGITS = 6  # no table 三/四 cell reaches a million requests
 MAX_CUTS = 4000  # cuts kept per row; beyond, the row is ambiguous
@@ -106,17 +106,22 @@ def _add(partial: int | None, value: int | None, is_total: bool) -> int | None:
     return partial + value
 
 
+def is_digits(token: Token) -> bool:
+    """Digits, a sign before them kept: what may be several cells run together."""
+    return _SIGNED_DIGITS.fullmatch(token.raw) is not None
+
+
 def pieces_of(tokens: Sequence[Token]) -> tuple[Piece, ...]:
     """A row's tokens as the decoder takes them: digits (a sign before them kept) to cut, anything
     else (a blank, a decimal, 1,234, 251000元) one cell."""
-    return tuple(t.raw if _SIGNED_DIGITS.fullmatch(t.raw) else (None if t.kind == BLANK else t.value) for t in tokens)
+    return tuple(t.raw if is_digits(t) else (None if t.kind == BLANK else t.value) for t in tokens)
 
 
 def is_run(tokens: Sequence[Token], n: int) -> bool:
     """Whether a row's tokens are cells printed without separators: fewer tokens than cells, digits
     enough to cut, and not each token in a cell of its own (then the source kept its cell
     boundaries, and the row lost cells rather than printed them run together)."""
-    if len(tokens) > 1 and len({t.cell for t in tokens}) == len(tokens):
+    if len(tokens) >= n or (len(tokens) > 1 and len({t.cell for t in tokens}) == len(tokens)):
         return False
     return is_cuttable(pieces_of(tokens), n)
 
@@ -292,19 +297,26 @@ def _prune(domains: dict[str, list[tuple[int | None, ...]]], terms: list[tuple[i
             values = {row: [contribution(rt, cut) for cut in domains[row]] for row, rt in by_row.items()}
             if any(v is None for vs in values.values() for v in vs):
                 continue
-            for row in by_row:
-                reachable = {const}
-                for other in by_row:
+            distinct = {row: set(vs) for row, vs in values.items()}
+            # rows with one possible contribution add a constant; the others are pruned against each other
+            base = const + sum(next(iter(d)) for d in distinct.values() if len(d) == 1)
+            free = [row for row, d in distinct.items() if len(d) > 1]
+            if not free and base != 0:
+                return False
+            for row in free:
+                reachable = {base}
+                for other in free:
                     if other != row:
-                        reachable = {s + v for s in reachable for v in set(values[other])}
+                        reachable = {s + v for s in reachable for v in distinct[other]}
                         if len(reachable) > MAX_SUMS:
                             break
                 else:
                     kept = [k for k, v in enumerate(values[row]) if -v in reachable]
                     if len(kept) < len(domains[row]):
-                        domains[row] = [domains[row][k] for k in kept]
-                        values[row] = [values[row][k] for k in kept]
-                        changed = True
                         if not kept:
                             return False
+                        domains[row] = [domains[row][k] for k in kept]
+                        values[row] = [values[row][k] for k in kept]
+                        distinct[row] = set(values[row])
+                        changed = True
     return True

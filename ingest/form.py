@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from .labels import label_key
@@ -60,30 +60,33 @@ class Form:
     rows: tuple[FormRow, ...]
     identities: tuple[IdentityTerm, ...]
 
-    def table_rows(self, table: str, layout: str | None = None) -> list[FormRow]:
+    @cache
+    def table_rows(self, table: str, layout: str | None = None) -> tuple[FormRow, ...]:
         """A table's rows in printed order."""
-        return sorted(
+        return tuple(sorted(
             (r for r in self.rows if r.table == table and (layout is None or layout in r.layouts)),
             key=lambda r: (r.form_row or 0, r.form_column or 0, r.sort_order),
-        )
+        ))
 
-    def application_rows(self, layout: str) -> list[str]:
-        return [r.code for r in self.table_rows("applications", layout)]
+    @cache
+    def application_rows(self, layout: str) -> tuple[str, ...]:
+        return tuple(r.code for r in self.table_rows("applications", layout))
 
-    @property
-    def applicants(self) -> list[str]:
-        return [r.code for r in self.table_rows("applicant")]
+    @cached_property
+    def applicants(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.table_rows("applicant"))
 
-    @property
-    def review_cells(self) -> list[str]:
-        return [r.code for r in self.table_rows("reviews")]
+    @cached_property
+    def review_cells(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.table_rows("reviews"))
 
-    def proactive_items(self, layout: str) -> list[tuple[str, str, list[str]]]:
+    @cache
+    def proactive_items(self, layout: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         """(item, printed label, measure codes in column order) for each printed row of table 二."""
         items: dict[str, tuple[str, list[str]]] = {}
         for r in self.table_rows("proactive", layout):
             items.setdefault(r.item, (r.match_zh, []))[1].append(r.code)
-        return [(item, label, codes) for item, (label, codes) in items.items()]
+        return tuple((item, label, tuple(codes)) for item, (label, codes) in items.items())
 
     @cached_property
     def _layout_markers(self) -> dict[str, frozenset[str]]:

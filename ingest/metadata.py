@@ -10,15 +10,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 HEAD_CHARS = 6000  # titles, dates and crawler headers are printed before this
-_TITLE = re.compile(
-    r"(?P<before>[\u4e00-\u9fff()（）]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[\u4e00-\u9fff()（）]{0,40}?)"
-    r"\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+_TITLE_TAIL = re.compile(r"\s*年\s*度?\s*(?P<after>[\u4e00-\u9fff()（）]{0,40}?)"
+                         r"\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:报\s*告|年\s*报)")
+_TITLE_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
 # a crawler's or CMS's field names before the title, and page chrome words before the agency
 _FIELD_PREFIX = re.compile(r"^(?:标题|题目|名称|文章标题|信息名称|当前位置|首页|现公布|现发布|关于|发布|公布)+")
 _STAT_PERIOD = re.compile(r"(?:统计期|统计时限|统计期限|统计区间|数据统计|统计时间)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年")
-_DATE_LABEL = r"(?<!统计)(?<!截止)(?:发布时间|发布日期|公开日期|成文日期|发文日期|生成日期|时间|日期)"
-_PUBLISHED = re.compile(_DATE_LABEL + r"\s*:\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# a date counts as the publication date when one of these labels is printed just before it
+_DATE_LABEL = re.compile(r"(?<!统计)(?<!截止)(?:发布时间|发布日期|公开日期|成文日期|发文日期|生成日期|时间|日期)\s*:\s*$")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _LAYOUT_REF = re.compile(r"[〔\[(【]\s*(2019|2021)\s*[〕\])】]\s*(60|30)\s*号")
 _CONTACT = re.compile(r"请与\s*([^\s,;:()。]{3,40}?)\s*联系")
@@ -33,7 +34,7 @@ FEE_SUBJECT = re.compile(r"信息(?:公开)?处理费|(?:信息公开|公开申�
 _FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零"
                        r"|(?<![\d.,])0(?:\.0+)?\s*元")
 _FEE_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
-_SENTENCE = re.compile(r"[^。;\n]+")
+_SENTENCE_AT = re.compile(r"[^。;\n]+")
 
 
 @dataclass
@@ -49,18 +50,22 @@ class Metadata:
 
 def find_title(text: str, page_meta: dict[str, str] | None = None) -> tuple[str | None, str | None, int | None]:
     """(title, agency, year): the page's own title field, else the first title in the head of the
-    text (a line of its own first, then one wrapped over lines)."""
-    head = text[:HEAD_CHARS]
-    sources = [v for k in _PAGE_TITLE_KEYS if (v := (page_meta or {}).get(k))]
-    sources += [line for line in head.split("\n") if len(line) <= 120]
-    sources.append(head.replace("\n", ""))
-    for source in sources:
-        m = _TITLE.search(source)
-        if m:
-            before = _agency_name(m.group("before"))
-            start = m.start() if before else m.start("year")
-            title = " ".join(source[start:m.end()].split()).lstrip("()（）")
-            return title, before or _agency_name(m.group("after")), int(m.group("year"))
+    text (it may wrap over lines)."""
+    for source in [v for k in _PAGE_TITLE_KEYS if (v := (page_meta or {}).get(k))] + [text[:HEAD_CHARS]]:
+        for year in _TITLE_YEAR.finditer(source):
+            tail = _TITLE_TAIL.match(source, year.end())
+            if not tail:
+                continue
+            start = year.start()  # the agency printed before the year (a space between), on the same line
+            if start > 0 and source[start - 1] == " ":
+                start -= 1
+            while start > 0 and year.start() - start < 40 and _TITLE_CHAR.match(source[start - 1]):
+                start -= 1
+            before = _agency_name(source[start:year.start()])
+            if not before:
+                start = year.start()
+            title = " ".join(source[start:tail.end()].replace("\n", "").split())  # a line break in a title is a wrap
+            return title.lstrip("()（）"), before or _agency_name(tail.group("after")), int(year.group())
     return None, None, None
 
 
@@ -108,8 +113,9 @@ def find_published_at(text: str, page_meta: dict[str, str] | None = None) -> dt.
         m = _DATE.search((page_meta or {}).get(key, ""))
         if m and (date := _date(m)):
             return date
-    for m in _PUBLISHED.finditer(text[:HEAD_CHARS]):
-        if date := _date(m):
+    head = text[:HEAD_CHARS]
+    for m in _DATE.finditer(head):
+        if _DATE_LABEL.search(head, max(0, m.start() - 12), m.start()) and (date := _date(m)):
             return date
     return None
 
@@ -131,7 +137,15 @@ def find_layout_reference(text: str) -> str | None:
 def find_info_fee(text: str) -> tuple[float | None, list[str]]:
     """信息处理费 collected in yuan: 0 when the report says none, the amount when it gives one."""
     found: list[float] = []
-    for sentence in _SENTENCE.findall(text):
+    seen: set[int] = set()
+    at = text.find("费")
+    while at >= 0:  # only the sentences that say 费
+        m = _SENTENCE_AT.search(text, max(0, text.rfind("。", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)))
+        at = text.find("费", at + 1)
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
+        sentence = m.group()
         if not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
             continue
         amounts = [float(a.replace(",", "")) * (10000 if unit == "万元" else 1)

@@ -4,29 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from . import metadata
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
-    find_reviews, form_labels
-from .cells import TableResult, application_cells, proactive_cells, review_cells
+    find_reviews, form_labels, tables_span
+from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
 from .form import LAYOUTS, Form, load_form
-from .lexer import lex
 from .read import Document, Unreadable, read_document, source_format_of
 from .labels import label_key
 from .records import Record, build_records
 
 PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE = "parsed", "partial", "no_tables", "unreadable", "too_large"
 STATUSES = (PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE)
-
-
-class Value(NamedTuple):
-    """A staged cell: its value, the text it was printed as, and where."""
-
-    value: int | float | None
-    raw: str | None
-    line: int | None
-    page: int | None = None
 
 
 @dataclass
@@ -42,12 +31,14 @@ class ParsedReport:
     agency: str | None = None
     report_year: int | None = None
     layout: str | None = None
+    applications_layout: str | None = None  # the form table 三 follows (2019: 其他处理 as one row)
     published_at: dt.date | None = None
     info_fee_yuan: float | None = None
     warnings: list[str] = field(default_factory=list)
-    applications: dict[str, list[Value]] = field(default_factory=dict)  # row code → cell per applicant
-    reviews: dict[str, Value] = field(default_factory=dict)
-    proactive: dict[str, Value] = field(default_factory=dict)
+    # cells with the source line (and page) they are printed on
+    applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
+    reviews: dict[str, Cell] = field(default_factory=dict)
+    proactive: dict[str, Cell] = field(default_factory=dict)
 
 
 def report_id(raw: bytes) -> str:
@@ -77,7 +68,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
     rep.published_at, rep.info_fee_yuan = md.published_at, md.info_fee_yuan
     rep.warnings.extend(md.warnings)
-    read_tables(rep, doc, build_records(lex(doc.text)), form, md.layout_reference)
+    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text)), form, md.layout_reference)
     return rep
 
 
@@ -105,7 +96,8 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
     if how:
         rep.warnings.append(how)
     # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
-    apps = application_cells(aligned, form, "2019" if variant == "one_other_row" else "2021")
+    rep.applications_layout = "2019" if variant == "one_other_row" else "2021"
+    apps = application_cells(aligned, form, rep.applications_layout)
     pro = proactive_cells(proactive[layout], form, layout)
     reviews = review_cells(records[reviews_at].values if reviews_at is not None else None, form)
 
@@ -114,13 +106,13 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
     printed = [c for c in aligned.rows if c not in codes]  # the other shape of 其他处理 than the layout's
     if printed:
         rep.warnings.append(f"layout_mixed:{'other_as_one_row' if OTHER_ROW in printed else 'other_sub_rows'}")
-    rep.applications = {code: [_value(doc, c) for c in apps.cells[code]] if code in apps.cells else
-                        [Value(None, None, None)] * n for code in sorted({*codes, *printed}, key=_order(form))}
+    rep.applications = {code: _in_source(doc, apps.cells[code]) if code in apps.cells else [NULL] * n
+                        for code in sorted({*codes, *printed}, key=_order(form))}
     for code in codes:
         if code not in apps.cells:
             rep.warnings.append(f"row_not_printed:{code}")
-    rep.reviews = {code: _value(doc, cells[0]) for code, cells in reviews.cells.items()}
-    rep.proactive = {code: _value(doc, cells[0]) for code, cells in pro.cells.items()}
+    rep.reviews = {code: _in_source(doc, cells)[0] for code, cells in reviews.cells.items()}
+    rep.proactive = {code: _in_source(doc, cells)[0] for code, cells in pro.cells.items()}
     tables: list[TableResult] = [pro, apps, reviews]
     for t in tables:
         rep.warnings.extend(t.warnings)
@@ -133,10 +125,11 @@ def _order(form: Form):
     return lambda code: position[code]
 
 
-def _value(doc: Document, cell) -> Value:
-    if cell.offset is None:
-        return Value(cell.value, cell.raw, None)
-    return Value(cell.value, cell.raw, doc.line_at(cell.offset), doc.page_at(cell.offset))
+def _in_source(doc: Document, cells: list[Cell]) -> list[Cell]:
+    """Cells with the lines of the source (the same as the text's for text files) and pages."""
+    if doc.source_lines is None and doc.line_pages is None:
+        return cells
+    return [c if c.line is None else c._replace(line=doc.source_line(c.line), page=doc.page(c.line)) for c in cells]
 
 
 def choose_layout(form: Form, table_text: str, reference: str | None, variant: str, proactive: dict,

@@ -1,78 +1,153 @@
-"""Stage 3, records: the token stream → records, each the text printed before a run of values and
-the values themselves.
+"""Stage 2, records: a document's text as one character stream → records, each the label text
+printed before a run of values and the values.
 
-The stream alternates between label text and values whatever its lines and cells: a record ends
-where text follows a value. Its text is kept as pieces (split where the source put a separator or
-a list marker such as ``一、`` ``(三)`` ``7.``) so that a row label can be found at the end of a
-header it was printed after, or wrapped over several pieces.
+Nothing here trusts lines or cells to hold one label or one value: the stream alternates between
+label text and values whatever its lines and cells, and a record ends where text follows a value
+(``…申请数量640020470二、上年…``: a label, a run, the next label). What the source does keep is
+evidence: every value knows the cell it was printed in (cells are separated by ``|``, tabs and
+line breaks), its line, and whether a separator came before it; a label keeps its separators.
+
+Not values: page numbers (``- 3 -``, ``— 4 —``, ``第 3 页``), numbers inside a parenthetical
+note (``22（其中修订 16 件）``: 16 is the note's), and a digit standing alone before ``.其他法律…``
+(that label's list number). A blank is a cell that prints no number: ``—``, ``/``, ``无``…
+standing alone, or an empty cell of an HTML or Word table.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from .labels import MARKER, label_key
-from .lexer import TEXT, Token
+from .read import BLANK_CELL
 
+NUMBER, BLANK = "number", "blank"
+
+# what is not label text; everything between these is. (The leading lookahead lets the regex
+# engine skip to the characters these can start with: 3x faster than trying each at every position.)
+_VALUE = re.compile(
+    r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
+    r"(?P<note>[(（][^()（）|]{0,40}?\d[^()（）|]{0,40}?[)）])"
+    r"|(?P<marker>[1-9](?<!\d[1-9])(?=[.、][^\s\d|.]))"
+    r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?)"
+    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
+_PAGE = re.compile(r"(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)(?![^\s|])"
+                   r"|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$)")
+_SEPARATORS = re.compile(r"[\s|]+")
 _SENTENCE_END = re.compile(r"[。;！？!?]")
+_LEADING_NOTE = re.compile(r"[\s|]*([(（][^()（）]*[)）])")
+_UNIT = re.compile(r"(?:万元|元|件|个|项|%)$")
+
+
+class Token(NamedTuple):
+    """A value as printed, with its evidence."""
+
+    kind: str  # NUMBER | BLANK
+    raw: str  # as printed (after normalisation)
+    line: int  # 1-based line of the document text
+    cell: int  # running number of the source cell it was printed in
+    spaced: bool  # a separator came before it (False: glued to what was printed before)
+    value: int | float | None = None
+
+    @property
+    def is_digit_run(self) -> bool:
+        """Plain digits of two or more: possibly several cells printed without a separator."""
+        return self.kind == NUMBER and len(self.raw) > 1 and self.raw.isdigit()
+
+
+def number_value(raw: str) -> int | float:
+    """The number a numeric token prints: ``+8`` → 8, ``1,234`` → 1234, ``251000元`` → 251000."""
+    if raw.isdigit():
+        return int(raw)
+    s = _UNIT.sub("", raw).replace(",", "")
+    return float(s) if "." in s else int(s)
 
 
 @dataclass
 class Record:
-    texts: list[Token] = field(default_factory=list)
+    label: str = ""  # the text before the values, as printed (separators included)
     values: list[Token] = field(default_factory=list)
 
     @cached_property
     def text(self) -> str:
-        """The whole text before the values, separators dropped."""
-        return "".join(t.raw for t in self.texts)
+        """The label without separators."""
+        return _SEPARATORS.sub("", self.label)
 
     @cached_property
     def pieces(self) -> tuple[str, ...]:
-        """The label's pieces after the last sentence end, as match keys (noise and markers dropped)."""
-        raw: list[str] = []
-        for t in self.texts:
-            if t.spaced or not raw:
-                raw.append(t.raw)
-            else:
-                raw[-1] += t.raw
-        text = "\n".join(raw)
-        ends = list(_SENTENCE_END.finditer(text))
-        if ends:
-            text = text[ends[-1].end():]
-        out = []
-        for chunk in text.split("\n"):
-            for part in _split_at_markers(chunk):
-                key = label_key(part)
-                if key:
-                    out.append(key)
-        return tuple(out)
+        """The label's pieces after its last sentence end, as match keys (noise and markers dropped)."""
+        return label_pieces(self.label)
 
     @property
-    def start(self) -> int:
-        first = self.texts or self.values
-        return first[0].start if first else 0
+    def glued(self) -> bool:
+        """The label was printed right after the values before it, no separator between."""
+        return bool(self.label) and not _SEPARATORS.match(self.label)
+
+    @property
+    def leading_note(self) -> str:
+        """A parenthetical note the label starts with (what a converter prints below a value)."""
+        m = _LEADING_NOTE.match(self.label)
+        return m.group(1) if m else ""
 
 
-def _split_at_markers(text: str) -> list[str]:
-    cuts = [m.start() for m in MARKER.finditer(text) if m.start() > 0]
-    bounds = [0, *cuts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+@lru_cache(maxsize=1 << 15)
+def label_pieces(label: str) -> tuple[str, ...]:
+    """A label's pieces (split where the source put a separator, and at list markers) after its
+    last sentence end, as match keys; the form's labels recur in every report, so remembered."""
+    ends = list(_SENTENCE_END.finditer(label))
+    if ends:
+        label = label[ends[-1].end():]
+    out = []
+    for chunk in _SEPARATORS.split(label):
+        cuts = [m.start() for m in MARKER.finditer(chunk) if m.start() > 0]
+        bounds = [0, *cuts, len(chunk)]
+        for a, b in zip(bounds, bounds[1:]):
+            key = label_key(chunk[a:b])
+            if key:
+                out.append(key)
+    return tuple(out)
 
 
-def build_records(tokens: list[Token]) -> list[Record]:
+def build_records(text: str, start: int = 0, end: int | None = None) -> list[Record]:
+    """The records of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    span = text[start:end]
+    if "-" in span or "—" in span or "–" in span or "页" in span or "/" in span:
+        span = _PAGE.sub(lambda m: " " * len(m.group()), span)  # page numbers read as separators
     records: list[Record] = []
-    current: Record | None = None
-    for tok in tokens:
-        if tok.kind == TEXT:
-            if current is None or current.values:
-                current = Record()
-                records.append(current)
-            current.texts.append(tok)
+    new = tuple.__new__
+    line = text.count("\n", 0, start) + 1
+    cell = 0
+    gap = 0  # where the text since the last value starts
+    current = Record()
+    for m in _VALUE.finditer(span):
+        kind = m.lastgroup
+        if kind == "note" or kind == "marker":
+            continue  # label text
+        at = m.start()
+        spaced = at == 0 or span[at - 1] in " \n\t|"
+        if kind == "blank" and not spaced:
+            continue  # a dash or slash inside label text
+        if at > gap and span[gap:at] != " ":  # anything but one space between two values
+            between = span[gap:at]
+            breaks = between.count("\n")
+            line += breaks
+            cell += breaks + between.count("|") + between.count("\t")
+            if between.strip(" \n\t|"):  # label text: a new record
+                if current.values or current.label:
+                    records.append(current)
+                current = Record(between)
+        raw = m.group()
+        if kind == "number":
+            current.values.append(new(Token, (NUMBER, raw, line, cell, spaced,
+                                              int(raw) if raw.isdigit() else number_value(raw))))
         else:
-            if current is None:
-                current = Record()
-                records.append(current)
-            current.values.append(tok)
+            current.values.append(new(Token, (BLANK, raw, line, cell, spaced, None)))
+        gap = m.end()
+    tail = span[gap:]
+    if current.values or current.label:
+        records.append(current)
+    if tail.strip(" \n\t|"):
+        records.append(Record(tail))
     return records

@@ -19,6 +19,7 @@ renamed as (
         agency,
         cast(report_year as integer) as report_year,
         layout,
+        applications_layout,
         status,
         warnings,
         len(warnings) as warning_count,

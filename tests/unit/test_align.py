@@ -3,7 +3,6 @@ import pytest
 
 from ingest.align import align_applications, align_proactive, find_applications_start, find_proactive_start, \
     find_reviews, form_labels
-from ingest.lexer import lex
 from ingest.records import build_records
 
 LABELS_2021 = [  # table 三 as printed in the 2021 form, group headers where they are printed
@@ -31,7 +30,7 @@ def row_values(k: int) -> list[str]:
 
 
 def aligned(text: str, form):
-    records = build_records(lex(text))
+    records = build_records(text)
     labels = form_labels(form)
     start = find_applications_start(records, labels, 7)
     table, variant, _ = align_applications(records, labels, start, 7, find_reviews(records, start or 0))
@@ -121,7 +120,7 @@ PROACTIVE_2021 = """二、主动公开政府信息情况
 
 
 def test_table_two_rows_wherever_printed_and_values_apart_from_their_rows(form):
-    records = build_records(lex(PROACTIVE_2021))
+    records = build_records(PROACTIVE_2021)
     table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
                             len(records))
     rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
@@ -137,4 +136,4 @@ def test_table_two_rows_wherever_printed_and_values_apart_from_their_rows(form):
     ("四、因政府信息公开申请行政复议、提起行政诉讼的情况 2", False),  # prose naming the section
 ])
 def test_reviews_header(text, found):
-    assert (find_reviews(build_records(lex(text)), 0) is not None) is found
+    assert (find_reviews(build_records(text), 0) is not None) is found

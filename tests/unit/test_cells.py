@@ -3,7 +3,12 @@ import pytest
 
 from ingest.align import AlignedTable
 from ingest.cells import printed_cells, proactive_cells, review_cells
-from ingest.lexer import lex
+from ingest.records import build_records
+
+
+def tokens_of(text):
+    """The value tokens of a row printed as ``text``."""
+    return build_records("r " + text)[0].values if text else []
 
 
 def values(cells):
@@ -21,7 +26,7 @@ def values(cells):
 ])
 def test_printed_cells(text, expected, warning):
     warnings = []
-    assert values(printed_cells("r", lex(text), 3, warnings)) == expected
+    assert values(printed_cells("r", tokens_of(text), 3, warnings)) == expected
     assert warnings == ([warning] if warning else [])
 
 
@@ -32,14 +37,14 @@ def test_printed_cells(text, expected, warning):
     ("10 1 0 0 0 0 0 0 0 0 5 0 0 0 0", [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0], None),  # as printed, even if wrong
 ])
 def test_review_cells(form, text, expected, warning):
-    res = review_cells(lex(text), form)
+    res = review_cells(tokens_of(text), form)
     assert [c[0].value for c in res.cells.values()] == expected
     assert warning is None or warning in res.warnings
 
 
 def proactive(form, rows: dict[str, str], floating=None):
-    table = AlignedTable(found=True, rows={item: lex(text) for item, text in rows.items()},
-                         floating={group: [(lex(v)[0], note) for v, note in vals] for group, vals in (floating or {}).items()})
+    table = AlignedTable(found=True, rows={item: tokens_of(text) for item, text in rows.items()},
+                         floating={group: [(tokens_of(v)[0], note) for v, note in vals] for group, vals in (floating or {}).items()})
     res = proactive_cells(table, form, "2021")
     return {code: c[0].value for code, c in res.cells.items()}, res.warnings
 

@@ -2,12 +2,11 @@
 import pytest
 
 from ingest.labels import LabelIndex, candidates, label_key
-from ingest.lexer import lex
 from ingest.records import build_records
 
 
 def similarity(printed: str, official: str) -> float:
-    rec = build_records(lex(printed + " 0"))[0]
+    rec = build_records(printed + " 0")[0]
     return LabelIndex([label_key(official)]).scores(rec.pieces)[0]
 
 

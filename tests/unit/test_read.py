@@ -41,7 +41,7 @@ def test_full_width_digits_and_punctuation_are_folded():
 @pytest.mark.parametrize("text, kept", [
     ("| 规章 | 0 |\n|---|:---:|\n| 1 | 2 |", "| 规章 | 0 |\n\n| 1 | 2 |"),  # markdown table rule
     ("**规章** 0", "规章 0"),  # emphasis
-    ("— 4 —\n规章 0", "— 4 —\n规章 0"),  # a page footer is the lexer's to drop
+    ("— 4 —\n规章 0", "— 4 —\n规章 0"),  # a page footer is for the records stage to drop
 ])
 def test_markdown_noise_is_removed_line_for_line(text, kept):
     assert read_document(text.encode(), ".md").text == kept
@@ -61,7 +61,7 @@ def test_html_rows_become_lines_of_cells_with_blank_cells_kept():
         "六、其他需要报告的事项",
     ]
     # every line of the text knows the source line it came from
-    assert [doc.line_at(doc.text.index(s)) for s in ("二、", "三、", "(二)", "六、")] == [1, 2, 3, 4]
+    assert [doc.source_line(k) for k in range(1, 5)] == [1, 2, 3, 4]
 
 
 def test_html_entities_and_full_width_in_cells():
@@ -97,7 +97,7 @@ def test_html_page_fields_are_kept():
                                                           "PubDate": "2023-02-20 15:07"}
 
 
-def test_text_positions_map_to_lines_and_no_pages():
+def test_text_lines_are_source_lines_and_no_pages():
     doc = read_document("一\n二\n\n三".encode())
-    assert [doc.line_at(doc.text.index(c)) for c in "一二三"] == [1, 2, 4]
-    assert doc.page_at(0) is None
+    assert [doc.source_line(k) for k in (1, 2, 4)] == [1, 2, 4]
+    assert doc.page(1) is None

@@ -1,30 +1,76 @@
-"""Stage 3, records: the token stream → text before a run of values, and the values."""
+"""Stage 2, records: the character stream → label text and the values printed after it, with
+the evidence the source kept (cells, lines, separators)."""
 import pytest
 
-from ingest.lexer import lex
-from ingest.records import build_records
+from ingest.records import BLANK, NUMBER, build_records, number_value
 
 
 def records_of(text):
-    return [(r.text, r.pieces, [t.raw for t in r.values]) for r in build_records(lex(text))]
+    return [(r.text, [(t.kind, t.raw) for t in r.values]) for r in build_records(text)]
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("0", 0), ("12", 12), ("+8", 8), ("-3", -3), ("15971.774796", 15971.774796), ("251000元", 251000),
+    ("1,234", 1234), ("1,234,567.5", 1234567.5), ("7件", 7), ("2858.48", 2858.48), ("24252.311082", 24252.311082),
+])
+def test_number_value(raw, value):
+    assert number_value(raw) == value
+    assert isinstance(number_value(raw), float if "." in raw else int)  # integers never through a float
+
+
+N = NUMBER
 
 
 @pytest.mark.parametrize("text, records", [
     # one line, no separators: a record ends where text follows values
     ("一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000",
-     [("一、本年新收政府信息公开申请数量", ("本年新收政府信息公开申请数量",), ["640020470"]),
-      ("二、上年结转政府信息公开申请数量", ("上年结转政府信息公开申请数量",), ["0000000"])]),
-    # one cell per line, a wrapped label: one record, the label in pieces
-    ("5.要求行政机关确认\n或重新出具已获取信息\n0\n0\n(六)其他处理\n1",
-     [("5.要求行政机关确认或重新出具已获取信息", ("要求行政机关确认", "或重新出具已获取信息"), ["0", "0"]),
-      ("(六)其他处理", ("其他处理",), ["1"])]),
-    # a header and a row label with no separator between them: list markers split the pieces
-    ("三、本年度办理结果(三)不予公开1.属于国家秘密 0 0",
-     [("三、本年度办理结果(三)不予公开1.属于国家秘密", ("本年度办理结果", "不予公开", "属于国家秘密"), ["0", "0"])]),
-    # prose before a label: only the text after the last sentence end is a label
-    ("本年度未发生。(七)总计 13", [("本年度未发生。(七)总计", ("总计",), ["13"])]),
-    # values with no text before them
-    ("0 1", [("", (), ["0", "1"])]),
+     [("一、本年新收政府信息公开申请数量", [(N, "640020470")]), ("二、上年结转政府信息公开申请数量", [(N, "0000000")])]),
+    # a separator inside a run stays a boundary between two tokens
+    ("情形)500000 5(三)不予公开", [("情形)", [(N, "500000"), (N, "5")]), ("(三)不予公开", [])]),
+    # a digit standing alone before ".label" is that label's list number, glued or not
+    ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000")]), ("2.其他法律", [(N, "0")])]),
+    ("(四)无法提供1.本机关不掌握 0", [("(四)无法提供1.本机关不掌握", [(N, "0")])]),
+    ("0 |\n4.无正当理由大量反复申请 | 0", [("", [(N, "0")]), ("4.无正当理由大量反复申请", [(N, "0")])]),
+    # glued to the end of a longer run, it stays with the run here (the form tells them apart: align)
+    ("00000002.其他法律", [("", [(N, "00000002")]), (".其他法律", [])]),
+    # signs start a number; a lone dash between separators is a blank
+    ("行政许可 0 +8 -", [("行政许可", [(N, "0"), (N, "+8"), (BLANK, "-")])]),
+    ("本年增/减 0", [("本年增/减", [(N, "0")])]),  # a slash inside a label is label text
+    ("规章 | — | / | 无 | 3", [("规章", [(BLANK, "—"), (BLANK, "/"), (BLANK, "无"), (N, "3")])]),
+    ("(四)无法提供 0", [("(四)无法提供", [(N, "0")])]),  # 无 inside a label is label text
+    # page numbers are not values: footers, and one text extraction glued to a value
+    ("规章 5 -3 -\n0", [("规章", [(N, "5"), (N, "0")])]),
+    ("规章 0\n— 4 —\n1", [("规章", [(N, "0"), (N, "1")])]),
+    ("规章 0\n第 3 页\n2", [("规章", [(N, "0"), (N, "2")])]),
+    # a note's numbers are the note's
+    ("22\n(其中修订 16 件)\n55", [("", [(N, "22")]), ("(其中修订16件)", [(N, "55")])]),
+    ("政府集中采购13575394432.52元", [("政府集中采购", [(N, "13575394432.52元")])]),
+    # prose before a label: the record's text keeps it; its pieces start after the last sentence end
+    ("本年度未发生。(七)总计 13", [("本年度未发生。(七)总计", [(N, "13")])]),
+    ("0 1", [("", [(N, "0"), (N, "1")])]),  # values with no text before them
 ])
 def test_records(text, records):
     assert records_of(text) == records
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("5.要求行政机关确认\n或重新出具已获取信息 0", ("要求行政机关确认", "或重新出具已获取信息")),  # wrapped
+    ("三、本年度办理结果(三)不予公开1.属于国家秘密 0", ("本年度办理结果", "不予公开", "属于国家秘密")),  # markers split
+    ("本年度未发生。(七)总计 13", ("总计",)),
+    ("社会公益 组织 0", ("社会公益", "组织")),
+])
+def test_label_pieces(text, pieces):
+    assert build_records(text)[0].pieces == pieces
+
+
+def test_cell_line_and_separator_evidence():
+    values = build_records("规章 0 | 12\n3\n数量640")
+    assert [(t.raw, t.line, t.cell, t.spaced) for r in values for t in r.values] == \
+        [("0", 1, 0, True), ("12", 1, 1, True), ("3", 2, 2, True), ("640", 3, 3, False)]
+    assert build_records("数量640二、上年")[1].glued and not build_records("数量640 二、上年")[1].glued
+    assert build_records("2 55\n(含自然失效 29 件)\n第二十条")[1].leading_note == "(含自然失效 29 件)"
+
+
+def test_a_span_of_the_text():
+    text = "前言 2021\n规章 0 0 0"
+    assert [(r.text, [t.line for t in r.values]) for r in build_records(text, text.index("规章"))] == [("规章", [2, 2, 2])]
