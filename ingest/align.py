@@ -134,20 +134,24 @@ def align_applications(records: list[Record], labels: FormLabels, start: int | N
 
 
 def give_back_list_numbers(window: list[Record], labels: FormLabels) -> list[Record]:
-    """A list number glued to the end of the run before its label (``…00000002.其他法律…``) is
-    the label's, not a cell: when the text glued after a run starts ``.`` or ``、`` and reads like
-    the row numbered by the run's last digit, that digit leaves the run."""
+    """A list number printed at the end of the values before its label (``…00000002.其他法律…``,
+    ``… 0 2.其他法律…``) is the label's, not a cell: when the label glued after a run starts
+    ``.`` or ``、`` and reads like the row numbered by the run's last digit, the digit goes back
+    to the label. (``…0 5、本年度办理结果`` keeps its 5: no row numbered 5 reads like that.)"""
     out = list(window)
     index = labels.applications
     for j in range(len(out) - 1):
         rec, nxt = out[j], out[j + 1]
         last = rec.values[-1] if rec.values else None
-        if last is None or not last.is_digit_run or not nxt.glued or nxt.label[0] not in ".、" or not nxt.pieces:
+        if last is None or not last.raw.isdigit() or last.raw[-1] == "0" or not nxt.glued \
+                or nxt.label[0] not in ".、" or not nxt.pieces:
             continue
         scores = index.scores(nxt.pieces[:1])
         best = max(range(len(scores)), key=scores.__getitem__)
         if scores[best] >= MATCH_MIN and labels.list_numbers[best] == last.raw[-1]:
-            out[j] = Record(rec.label, rec.values[:-1] + [last._replace(raw=last.raw[:-1], value=int(last.raw[:-1]))])
+            kept = [last._replace(raw=last.raw[:-1], value=int(last.raw[:-1]))] if len(last.raw) > 1 else []
+            out[j] = Record(rec.label, rec.values[:-1] + kept)
+            out[j + 1] = Record(last.raw[-1] + nxt.label, nxt.values)
     return out
 
 
@@ -266,6 +270,27 @@ def is_reviews_header(rec: Record) -> bool:
 
 def find_reviews(records: list[Record], start: int) -> int | None:
     return next((j for j in range(start, len(records)) if records[j].values and is_reviews_header(records[j])), None)
+
+
+def review_values(records: list[Record], at: int, n: int, form: Form) -> list[Token]:
+    """Table 四's values: the run after its header, and when that run is short, the runs after
+    it that only table 四's own header words separate (a table printed column by column:
+    结果维持 0 结果纠正 1 …)."""
+    values = list(records[at].values)
+    words = _review_words(form)
+    j = at + 1
+    while len(values) < n and j < len(records) and records[j].values and not words.sub("", records[j].text):
+        values += records[j].values
+        j += 1
+    return values
+
+
+@lru_cache(maxsize=4)
+def _review_words(form: Form) -> re.Pattern:
+    """Table 四's header words, and their halves (a narrow cell wraps 结果维持 as 结果 / 维持)."""
+    words = {w for r in form.table_rows("reviews") for w in (*r.label_zh.split(), r.column_zh) if w}
+    words |= {w[:k] for w in words for k in (2,)} | {w[2:] for w in words if len(w) == 4}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r"|[\W_]")
 
 
 # --- table 二 -----------------------------------------------------------------------------------

@@ -100,23 +100,18 @@ def _cut_cells(tokens: list[Token], values: list[int | None]) -> list[Cell]:
 
 
 def _run_options(code: str, pieces: tuple[Piece, ...], n: int, groups: tuple[tuple[int, int], ...],
-                 warnings: list[str], max_len: int = MAX_CELL_DIGITS) -> tuple[list[tuple[int | None, ...]] | None, bool]:
-    """The cuts of a run that fit its own totals, and whether its totals had to be dropped to find
-    any (warned: the row breaks its own total as printed); None past the bounds."""
+                 warnings: list[str], max_len: int = MAX_CELL_DIGITS) -> list[tuple[int | None, ...]] | None:
+    """The cuts of a run that fit its own totals, or None (warned). A run no cut of which fits its
+    own total is left null: it lost a cell, or its total is wrong, and it cannot say which."""
     try:
         found = cuts(pieces, n, groups, max_len)
-        dropped = False
-        if not found and groups:
-            found, dropped = cuts(pieces, n, (), max_len), True
     except SearchBounded:
         warnings.append(f"digits_bounded:{code}")
-        return None, False
+        return None
     if not found:
         warnings.append(f"digits_no_fit:{code}")
-        return None, False
-    if dropped:
-        warnings.append(f"identity_dropped:total:{code}")
-    return list(found), dropped
+        return None
+    return list(found)
 
 
 # --- table 三 -----------------------------------------------------------------------------------
@@ -128,29 +123,23 @@ def application_cells(aligned: AlignedTable, form: Form, layout: str) -> TableRe
     res = TableResult(found=aligned.found, warnings=list(aligned.warnings))
     runs: dict[str, list[Token]] = {}
     options: dict[str, list[tuple[int | None, ...]]] = {}
-    totals_dropped = []
     for code, tokens in aligned.rows.items():
         res.cells[code] = [NULL] * n
         if tokens is not None and is_run(tokens, n):
             runs[code] = tokens
-            found, dropped = _run_options(code, pieces_of(tokens), n, ((0, n),), res.warnings)
+            found = _run_options(code, pieces_of(tokens), n, ((0, n),), res.warnings)
             if found is not None:
                 options[code] = found
-                totals_dropped += [code] * dropped
             continue
         cells = printed_cells(code, tokens, n, res.warnings)
         if cells:
             res.cells[code] = _integers(code, cells, res.warnings)
-    if len(totals_dropped) > 1:  # one broken identity is a finding; more, and the runs say nothing sure
-        for code in totals_dropped:
-            res.warnings.append(f"digits_no_fit:{code}")
-            del options[code]
     if options:
         known = {(code, col): c.value for code, cells in res.cells.items() if code not in options
                  for col, c in zip(applicants, cells)}
         instances = [(name, eq) for name, eq in identity_instances(form, "applications", layout, list(aligned.rows), applicants)
                      if len({cell[0] for _, cell in eq}) > 1]
-        decoding = solve_table(known, options, applicants, instances, may_drop=not totals_dropped)
+        decoding = solve_table(known, options, applicants, instances)
         res.warnings += decoding.warnings
         for code, values in decoding.cells.items():
             res.cells[code] = _cut_cells(runs[code], values)
@@ -170,7 +159,7 @@ def review_cells(tokens: list[Token] | None, form: Form) -> TableResult:
         return res
     groups = _review_groups(form, codes)
     if is_run(tokens, n):
-        found, _ = _run_options("reviews", pieces_of(tokens), n, groups, res.warnings)
+        found = _run_options("reviews", pieces_of(tokens), n, groups, res.warnings)
         values = agreed(found) if found else [None] * n
         if found and len(found) > 1:
             res.warnings.append("digits_ambiguous:reviews")
@@ -212,7 +201,7 @@ def proactive_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResu
             cells = _with_floating_value(item, tokens, floating[group][short[group].index(item)],
                                          [r for r in rows if r.item == item], res.warnings)
         elif tokens is not None and is_run(tokens, n):
-            found, _ = _run_options(item, pieces_of(tokens), n, (), res.warnings, MAX_MEASURE_DIGITS)
+            found = _run_options(item, pieces_of(tokens), n, (), res.warnings, MAX_MEASURE_DIGITS)
             values = agreed(found) if found else [None] * n
             if found and None in values:
                 res.warnings.append(f"digits_ambiguous:{item}")

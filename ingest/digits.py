@@ -166,15 +166,16 @@ class Decoding:
 
 
 def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[int | None, ...]]], columns: list[str],
-                instances: list[tuple[str, Instance]], may_drop: bool = True) -> Decoding:
+                instances: list[tuple[str, Instance]]) -> Decoding:
     """Decide the run rows of a table jointly.
 
     ``known`` holds the table's other cells (None where unknown), ``options`` each run row's cuts
     (already fitting the row's own total), ``instances`` the cross-row identities. A combination of
     one cut per row survives when every identity whose cells are all known holds; a cell is decided
-    when all survivors agree on it, and only when an identity that holds confirmed it (a cut alone
-    cannot tell a run from a row whose separators were lost with a cell). When no combination fits,
-    one identity may be dropped (``may_drop``: not when one was dropped already).
+    when all survivors agree on it, and an identity across rows that holds confirmed it: a row's
+    own total alone cannot tell a run from one that lost a cell (0 0 0 0 0 55 fits as …|5|5 when
+    it lost its 总计 55). When no combination fits, the report broke an identity as printed: each
+    is dropped in turn, and what fits the rest survives.
     """
     result = Decoding()
     rows = list(options)
@@ -186,7 +187,7 @@ def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[
                  and all(cell[0] in options or known.get(cell) is not None for _, cell in eq)]
     found = _combinations(options, known, col, [eq for _, eq in checkable])
     dropped: list[str] = []
-    if found == [] and may_drop:  # the printed numbers break an identity: which one, once dropped, lets the rest fit
+    if found == []:  # the printed numbers break an identity: which one, once dropped, lets the rest fit
         found = []
         for name, _ in checkable:
             fits = _combinations(options, known, col, [eq for n, eq in checkable if n != name])
@@ -202,15 +203,13 @@ def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[
         result.cells = {row: [None] * len(columns) for row in rows}
         return result
     result.warnings += [f"identity_dropped:{name}" for name in dropped]
-    confirmed = {cell for name, eq in checkable if name not in dropped and len({c[0] for _, c in eq}) > 1
-                 for _, cell in eq}
+    confirmed = {cell for name, eq in checkable if name not in dropped for _, cell in eq}
     for row in rows:
         values = agreed([combo[row] for combo in found])
-        decided = [v if (row, c) in confirmed else None for v, c in zip(values, columns)]
-        result.cells[row] = decided
-        if None not in decided:
+        result.cells[row] = [v if (row, c) in confirmed else None for v, c in zip(values, columns)]
+        if None not in result.cells[row]:
             result.warnings.append(f"digits_decoded:{row}")
-        elif len({combo[row] for combo in found}) > 1:
+        elif None in values:
             result.warnings.append(f"digits_ambiguous:{row}")
         else:
             result.warnings.append(f"digits_unverified:{row}")

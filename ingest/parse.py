@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import metadata
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
-    find_reviews, form_labels, tables_span
+    find_reviews, form_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
 from .form import LAYOUTS, Form, load_form
 from .read import Document, Unreadable, read_document, source_format_of
@@ -99,7 +99,8 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
     rep.applications_layout = "2019" if variant == "one_other_row" else "2021"
     apps = application_cells(aligned, form, rep.applications_layout)
     pro = proactive_cells(proactive[layout], form, layout)
-    reviews = review_cells(records[reviews_at].values if reviews_at is not None else None, form)
+    reviews = review_cells(review_values(records, reviews_at, len(form.review_cells), form)
+                           if reviews_at is not None else None, form)
 
     rep.layout = layout
     codes = form.application_rows(layout)

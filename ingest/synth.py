@@ -239,8 +239,8 @@ def render(truth: Truth, shape: str, seed: int = 0, *, damage: bool = False, app
         blocks = [("text", intro + closing + ["附件:政府信息公开情况统计表"])] + [("table", t) for t in tables]
     else:
         blocks = [("text", intro)] + [("table", t) for t in tables] + [("text", closing)]
-    if shape in STREAM_SHAPES:
-        _glue_values(pro, app, rev, truth, form, rng)
+    if shape in STREAM_SHAPES:  # a run is determined only where the whole table's arithmetic can confirm it
+        _glue_values(pro, app, rev, truth, form, rng, glue=not drop_cells and arithmetic_holds(truth, form))
     if shape == "html":
         return _render_html(blocks, rng).encode("utf-8"), ".html", truth
     if shape == "one_line":
@@ -292,11 +292,26 @@ def readings(printed: str, n: int, groups: tuple[tuple[int, int], ...] = ()) -> 
     return out
 
 
-def _glue_values(pro: list[Row], app: list[Row], rev: list[Row], truth: Truth, form: Form, rng: random.Random) -> None:
+def arithmetic_holds(truth: Truth, form: Form) -> bool:
+    """Every identity of table 三 and 四 holds in the truth (no broken total, no lost cell)."""
+    apps = truth.applications
+    if any(None in v or sum(v[:-1]) != v[-1] for v in apps.values()):
+        return False
+    outcomes = [r.code for r in form.table_rows("applications", truth.layout)
+                if r.group_code in ("outcome", "denied", "unavailable", "not_processed", "other")]
+    for c in range(7):
+        if apps["new_received"][c] + apps["carried_over"][c] != apps["total_processed"][c] + apps["carried_forward"][c] \
+                or sum(apps[r][c] for r in outcomes) != apps["total_processed"][c]:
+            return False
+    return all(sum(truth.reviews[a:a + 4]) == truth.reviews[a + 4] for a in (0, 5, 10))
+
+
+def _glue_values(pro: list[Row], app: list[Row], rev: list[Row], truth: Truth, form: Form, rng: random.Random,
+                 glue: bool = True) -> None:
     """Print each row's values as one run, a space at a few of the cell boundaries (as real page
-    text does). Rows of tables 三 and 四 whose run the row's own totals do not decode, and runs too
-    long to check by brute force, are printed spaced; table 二's undetermined cells become null in
-    the truth."""
+    text does). Rows of tables 三 and 四 whose run the row's own totals do not decode, runs too long
+    to check by brute force, and every row when ``glue`` is off are printed with a space between
+    all cells; table 二's undetermined cells become null in the truth."""
     codes = {item: c for item, _, c in form.proactive_items(truth.layout)}  # table 二 item → its measures
     for rows, groups in ((app, ((0, 7),)), (rev, ((0, 5), (5, 10), (10, 15))), (pro, ())):
         for row in rows:
@@ -309,7 +324,7 @@ def _glue_values(pro: list[Row], app: list[Row], rev: list[Row], truth: Truth, f
             small = comb(max(digits - 1, 0), len(values) - 1) <= 5_000  # brute force only where it is quick
             found = readings(printed, len(values), groups) if complete and small else set()
             truth_cells = tuple(float(v) for v in values)
-            if not small or (groups and found != {truth_cells}):
+            if not small or (groups and (found != {truth_cells} or not glue)):
                 printed = " ".join(values)
             elif not groups:
                 for k, code in enumerate(codes[row.code]):

@@ -2,7 +2,7 @@
 import pytest
 
 from ingest.align import align_applications, align_proactive, find_applications_start, find_proactive_start, \
-    find_reviews, form_labels
+    find_reviews, form_labels, review_values
 from ingest.records import build_records
 
 LABELS_2021 = [  # table 三 as printed in the 2021 form, group headers where they are printed
@@ -51,6 +51,22 @@ def test_glued_list_number_goes_back_to_its_label(form):
     text = HEADER + "".join(label + "0000000" for label in LABELS_2021)
     rows, _ = aligned(text, form)
     assert all(v == ["0000000"] for v in rows.values())  # "00000002.其他法律…": 7 cells, not 8
+
+
+@pytest.mark.parametrize("between", [" ", "\n", " | "])
+def test_list_number_printed_apart_from_its_label_goes_back_to_it(form, between):
+    text = HEADER + "".join(f"{label.replace('1.', chr(10) + '1.')}{between}{' '.join(row_values(k))}{between}"
+                            for k, label in enumerate(LABELS_2021, start=1))
+    rows, _ = aligned(text, form)
+    assert rows == {code: row_values(k) for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_a_damaged_header_after_a_value_keeps_the_value(form):
+    """…0 5、本年度办理结果: no row numbered 5 reads like 本年度办理结果, so 5 is the row's."""
+    labels = [label.replace("三、本年度", "、本年度") for label in LABELS_2021]
+    text = HEADER + "".join(f"{label}{' '.join(row_values(k))}" for k, label in enumerate(labels, start=1))
+    rows, _ = aligned(text, form)
+    assert rows["carried_over"] == row_values(2)
 
 
 def test_a_row_whose_label_was_printed_elsewhere_takes_the_run_after_the_row_before(form):
@@ -137,3 +153,19 @@ def test_table_two_rows_wherever_printed_and_values_apart_from_their_rows(form):
 ])
 def test_reviews_header(text, found):
     assert (find_reviews(build_records(text), 0) is not None) is found
+
+
+@pytest.mark.parametrize("text, values", [
+    ("四、行政复议、行政诉讼情况 行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计 0 1 1 0 2 1 0 0 0 1 0 0 0 0 0 五、",
+     "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"),
+    # printed column by column: each value after its own header word
+    ("四、政府信息公开行政复议、行政诉讼情况 行政复议 结果维持 0 结果纠正 1 其他结果 1 尚未审结 0 总计 2 行政诉讼 "
+     "未经复议直接起诉 结果维持 1 结果纠正 0 其他结果 0 尚未审结 0 总计 1 复议后起诉 结果维持 0 结果 纠正 0 其他结果 0 "
+     "尚未审结 0 总计 0 五、存在的主要问题 2023 年", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"),
+    # a short run and then prose: not table 四's values
+    ("行政复议 行政诉讼 结果维持 结果纠正 0 1 五、存在的主要问题 2023 年", "0 1"),
+])
+def test_review_values(form, text, values):
+    records = build_records(text)
+    at = find_reviews(records, 0)
+    assert " ".join(t.raw for t in review_values(records, at, 15, form)) == values

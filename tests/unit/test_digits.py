@@ -87,11 +87,14 @@ def options(digits):
      {"new_received": "111000012", "total_processed": "111000012"},
      {"new_received": [None, None, None, 0, 0, 0, 12], "total_processed": [None, None, None, 0, 0, 0, 12]},
      "digits_ambiguous:new_received"),
-    ("no identity can check it: unverified", {}, {"new_received": "4000004"}, {"new_received": [None] * 7},
+    # a run that fits its own total one way only is a run, or a row that lost a cell: the columns
+    # must confirm it (0 0 0 0 0 55 reads as …|5|5 when its 总计 55 was lost)
+    ("nothing else known: unverified", {}, {"new_received": "000005 5"}, {"new_received": [None] * 7},
      "digits_unverified:new_received"),
 ])
 def test_joint_decoding(intake, case, grid, runs, cells, warning):
-    decoding = solve_table(known(grid), {row: options(d) for row, d in runs.items()}, APPLICANTS, intake)
+    decoding = solve_table(known(grid), {row: list(cuts(tuple(d.split()), 7, ROW_TOTAL)) for row, d in runs.items()},
+                           APPLICANTS, intake)
     assert decoding.cells == cells, case
     assert warning in decoding.warnings
 
@@ -99,12 +102,11 @@ def test_joint_decoding(intake, case, grid, runs, cells, warning):
 def test_a_broken_identity_is_dropped_and_the_rest_decides(intake):
     # the report's own numbers break one identity: its 本年新收 for natural persons (printed as a run,
     # 12 by its row total) plus 0 carried over is not the 11 it says it processed. No cut fits every
-    # identity; with that one dropped, the rest choose the cut, and the cell the dropped identity
-    # alone could confirm stays null.
+    # identity; with that one dropped, the rest choose the cut.
     grid = {"carried_over": [0] * 7, "total_processed": [11, 1, 0, 0, 0, 0, 13], "carried_forward": [0] * 7}
     assert options("121000013") == [(1, 2, 10, 0, 0, 0, 13), (12, 1, 0, 0, 0, 0, 13)]
     decoding = solve_table(known(grid), {"new_received": options("121000013")}, APPLICANTS, intake)
-    assert decoding.cells == {"new_received": [None, 1, 0, 0, 0, 0, 13]}
+    assert decoding.cells == {"new_received": [None, 1, 0, 0, 0, 0, 13]}  # what the dropped identity confirmed: null
     assert "identity_dropped:intake_balance:natural_person" in decoding.warnings
 
 
