@@ -22,20 +22,19 @@ from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .staging import StagingWriter, to_tables
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 # manifest columns that fill or override what the parser found
 MANIFEST_FIELDS = ("title", "agency", "report_year", "published_at")
 
 
 def find_reports(raw_dir: Path) -> list[tuple[str, str]]:
-    """(path, path relative to raw_dir) of every report file under raw_dir, in path order."""
+    """(path, path relative to raw_dir) of every file under raw_dir, in path order: each gets a
+    row, those in formats not read with the status unsupported."""
     found = []
     for folder, _, names in os.walk(raw_dir):
         for name in names:
-            if os.path.splitext(name)[1].lower() in SUFFIXES:
-                path = os.path.join(folder, name)
-                found.append((path, os.path.relpath(path, raw_dir).replace(os.sep, "/")))
+            path = os.path.join(folder, name)
+            found.append((path, os.path.relpath(path, raw_dir).replace(os.sep, "/")))
     return sorted(found, key=lambda f: f[1])
 
 
@@ -271,12 +270,13 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .txt, .md, .html) under RAW_DIR "
-                    "and write the staging Parquet files (reports, applications, reviews, proactive).",
-        epilog="Statuses: parsed (all three tables complete), partial (some tables or cells missing), "
-               "no_tables (readable, no standard tables), unreadable (empty, binary, undecodable), "
-               "too_large (over --max-bytes, not read). "
-               "Every warning is stored in reports.warnings.")
+        description="Read China OGI annual reports (政府信息公开工作年度报告: .txt, .md, .html, .pdf, .docx) "
+                    "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
+        epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
+               "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
+               "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
+               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF), too_large "
+               "(over --max-bytes, not read). Every warning is stored in reports.warnings.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
                     help="where to write the Parquet files (default: ./staging)")

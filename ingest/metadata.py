@@ -62,6 +62,10 @@ def find_title(text: str, page_meta: dict[str, str] | None = None) -> tuple[str 
             while start > 0 and year.start() - start < 40 and _TITLE_CHAR.match(source[start - 1]):
                 start -= 1
             before = _agency_name(source[start:year.start()])
+            if not before and start > 0 and source[start - 1] == "\n":  # a title wrapped before its year
+                line_start = source.rfind("\n", 0, start - 1) + 1
+                before = _agency_name(source[line_start:start - 1]) if start - 1 - line_start <= 40 else None
+                start = line_start if before else start
             if not before:
                 start = year.start()
             title = " ".join(source[start:tail.end()].replace("\n", "").split())  # a line break in a title is a wrap

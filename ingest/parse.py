@@ -10,12 +10,13 @@ from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, fin
     find_reviews, form_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
 from .form import LAYOUTS, Form, load_form
-from .read import Document, Unreadable, read_document, source_format_of
+from .read import Document, NoTextLayer, Unreadable, UnsupportedFormat, read_document, source_format_of
 from .labels import label_key
 from .records import Record, build_records
 
-PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE = "parsed", "partial", "no_tables", "unreadable", "too_large"
-STATUSES = (PARSED, PARTIAL, NO_TABLES, UNREADABLE, TOO_LARGE)
+PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER = "parsed", "partial", "no_tables", "no_text_layer"
+UNSUPPORTED, UNREADABLE, TOO_LARGE = "unsupported", "unreadable", "too_large"
+STATUSES = (PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER, UNSUPPORTED, UNREADABLE, TOO_LARGE)
 
 
 @dataclass
@@ -60,6 +61,14 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
                        status=UNREADABLE, size_bytes=len(raw))
     try:
         doc = read_document(raw, suffix)
+    except NoTextLayer:
+        rep.status = NO_TEXT_LAYER  # a scan: an OCR adapter in front of the reader would read it
+        rep.warnings.append(NO_TEXT_LAYER)
+        return rep
+    except UnsupportedFormat as e:
+        rep.status = UNSUPPORTED
+        rep.warnings.append(e.reason)
+        return rep
     except Unreadable as e:
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
@@ -91,7 +100,8 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
         rep.warnings.append("no_tables")
         return
 
-    table_text = label_key("".join(records[j].text for j in range(pro_start or app_start or 0, app_end)))
+    first = min((j for j in (pro_start, app_start) if j is not None), default=0)
+    table_text = label_key("".join(records[j].text for j in range(first, app_end)))
     layout, how = choose_layout(form, table_text, reference, variant, proactive, rep.report_year)
     if how:
         rep.warnings.append(how)

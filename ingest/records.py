@@ -8,9 +8,10 @@ evidence: every value knows the cell it was printed in (cells are separated by `
 line breaks), its line, and whether a separator came before it; a label keeps its separators.
 
 Not values: page numbers (``- 3 -``, ``— 4 —``, ``第 3 页``), numbers inside a parenthetical
-note (``22（其中修订 16 件）``: 16 is the note's), and a digit between label text and ``.其他法律…``
-(``不予公开1.属于…``: a list number). A digit printed after a value or a separator before
-``.X`` may be either; the form decides (see align). A blank is a cell that prints no number:
+note (``22（其中修订 16 件）``: 16 is the note's), and a digit at the start of a line or cell, or
+after label text, glued to ``.其他法律…`` (``不予公开1.属于…``: a list number). A digit a space or
+a value came before may be either (``… 0 2.其他法律`` or ``… 0 5、本年度办理结果``); the form
+decides (see align). A blank is a cell that prints no number:
 ``—``, ``/``, ``无``… standing alone, or an empty cell of an HTML or Word table.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ NUMBER, BLANK = "number", "blank"
 _VALUE = re.compile(
     r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
     r"(?P<note>[(（][^()（）|]{0,40}?\d[^()（）|]{0,40}?[)）])"
-    r"|(?P<marker>(?:^|(?<=[^\d\s|]))[1-9](?=[.、][^\s\d|.]))"
+    r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、][^\s\d|.]))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?)"
     r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)(?![^\s|])"

@@ -10,7 +10,7 @@ with
 
 cells as (
 
-    select report_id, layout, row_code, column_code, value from {{ cells }}
+    select report_id, layout, form_table, row_code, column_code, value from {{ cells }}
 
 ),
 
@@ -96,8 +96,8 @@ sums as (
 report_instances as (
 
     select reports.report_id, term_counts.*
-    from (select distinct report_id, layout from cells) as reports
-    inner join term_counts using (layout)
+    from (select distinct report_id, layout, form_table from cells) as reports
+    inner join term_counts using (layout, form_table)
 
 ),
 

@@ -46,16 +46,18 @@ def test_a_messy_folder_is_read_whole(messy, tmp_path, capsys):
     out = tmp_path / "staging"
     assert main([str(messy), "--out", str(out), "--jobs", "2", "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert "10 files" in printed and "parsed 6, partial 1, no_tables 1, unreadable 2" in printed
+    assert "11 files" in printed
+    assert "parsed 6, partial 1, no_tables 1, no_text_layer 0, unsupported 0, unreadable 3" in printed
     status = dict(read(out, "reports", "select source_path, status"))
     assert status == {
         "000_b871b4d2c0ca5613.txt": "parsed", "001_5a46c2b8c80e9869.txt": "parsed", "002_08e398edbd93b538.txt": "parsed",
         "003_1fe9055233aaf28b.txt": "partial", "004_e91101857bf848ba.txt": "parsed", "binary.html": "unreadable",
         "empty.txt": "unreadable", "nested/deeper/copy_of_002.txt": "parsed", "nested/gbk.txt": "parsed",
-        "old_2017.md": "no_tables",
+        "old_2017.md": "no_tables", "notes.pdf": "unreadable",
     }
     warnings = dict(read(out, "reports", "select source_path, warnings"))
     assert warnings["empty.txt"] == ["unreadable:empty"] and warnings["binary.html"] == ["unreadable:binary"]
+    assert warnings["notes.pdf"] == ["unreadable:pdf_broken"]
     assert "duplicate_of:002_08e398edbd93b538.txt" in warnings["nested/deeper/copy_of_002.txt"]
     assert dict(read(out, "reports", "select source_path, encoding"))["nested/gbk.txt"] == "gb18030"
     # the copy's cells are staged once; the GBK file's cells are the UTF-8 original's
@@ -142,7 +144,7 @@ def test_a_parser_crash_costs_one_file(messy, tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "parse_report", flaky)
     out = tmp_path / "staging"
     stats = run(messy, out, jobs=1, progress=False)
-    assert stats["files"] == 10 and stats["status:unreadable"] == 3
+    assert stats["files"] == 11 and stats["status:unreadable"] == 4
     row = read(out, "reports", "select status, warnings, report_id")
     assert ("unreadable", ["parser_error:ValueError:boom"]) in [(s, w) for s, w, _ in row]
     assert all(rid for _, _, rid in row)  # still identified by its bytes

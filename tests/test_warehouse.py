@@ -84,8 +84,14 @@ def test_identity_checks_flag_exactly_the_printed_breaks(con):
     fails = con.sql("""select r.agency, c.identity_id, c.instance, c.difference from fct_identity_checks c
                        join dim_report r using (report_id) where c.status = 'fail' and c.check_kind = 'form'
                        order by all""").fetchall()
-    # +2 on 予以公开's 总计 breaks that row's total and the 总计 column's outcome total, nothing else
-    assert fails == [("加法错误县人民政府", "outcome_total", "total", 2), ("加法错误县人民政府", "row_total", "granted", -2)]
+    # +2 on 予以公开's 总计 breaks that row's total and the 总计 column's outcome total, nothing else;
+    # 009 prints 行政复议 10 upheld and 1 corrected with 总计 0, and 5 after review with 总计 0
+    assert fails == [("加法错误县人民政府", "outcome_total", "total", 2), ("加法错误县人民政府", "row_total", "granted", -2),
+                     ("洪泽区人民政府", "litigation_after_review_total", "", 5), ("洪泽区人民政府", "review_total", "", 11)]
+    # a 2021 report printing 其他处理 as one row is checked in that shape: its outcome totals hold
+    mixed = dict(con.sql("""select c.status, count(*) from fct_identity_checks c join dim_report r using (report_id)
+                            where r.agency = '洪泽区人民政府' and c.identity_id = 'outcome_total' group by 1""").fetchall())
+    assert mixed == {"pass": 7}
     counts = dict(con.sql("""select c.status, count(*) from fct_identity_checks c join dim_report using (report_id)
                              where source_path = '003_1fe9055233aaf28b.txt' group by 1""").fetchall())
     assert counts == {"pass": 12, "not_assessable": 28}  # 11 incomplete rows + every per-column check needs one
@@ -109,8 +115,9 @@ def test_violations_are_warnings_stored_for_querying(built, con):
     audit = con.sql("""select table_schema, table_name from information_schema.tables
                        where table_schema like '%dbt_test__audit'""").fetchall()
     stored = {name: f'"{schema}"."{name}"' for schema, name in audit}
+    # the synthetic report's +2, and 009's 行政复议 and 复议后起诉 totals as printed (10 + 1 ≠ 0, 5 ≠ 0)
     assert con.sql(f"select identity_id, instance from {stored['form_identities_hold_int_identity_checks_']} order by all").fetchall() \
-        == [("outcome_total", "total"), ("row_total", "granted")]
+        == [("litigation_after_review_total", ""), ("outcome_total", "total"), ("review_total", ""), ("row_total", "granted")]
     cross_year_fails = con.sql("select count(*) from fct_identity_checks where check_kind = 'cross_year' and status = 'fail'").fetchone()
     assert con.sql(f"select n_records from {stored['carried_over_matches_last_year']}").fetchall() == [cross_year_fails]
 

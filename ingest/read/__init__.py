@@ -1,25 +1,49 @@
 """Stage 1, read: a file's bytes → a Document, by one adapter per format."""
 from __future__ import annotations
 
+from .docx import docx_document
 from .document import BLANK_CELL, Document, Unreadable, normalise
 from .encoding import decode_text
 from .html import html_document, looks_like_html
+from .pdf import NoTextLayer, pdf_document
 from .text import text_document
 
-__all__ = ["BLANK_CELL", "Document", "Unreadable", "normalise", "read_document", "source_format_of"]
+__all__ = ["BLANK_CELL", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "normalise", "read_document",
+           "source_format_of", "SUFFIXES"]
 
-HTML_SUFFIXES = (".html", ".htm")
+FORMATS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html", ".shtml": "html",
+           ".pdf": "pdf", ".docx": "docx"}
+SUFFIXES = tuple(FORMATS)  # what is read; any other file is given the status unsupported
+# formats met in scrapes that are not read (yet): named in the status, so a user knows what is missing
+OTHER_FORMATS = {".doc": "doc", ".wps": "wps", ".ofd": "ofd", ".xls": "xls", ".xlsx": "xlsx", ".et": "et",
+                 ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image", ".bmp": "image", ".tif": "image",
+                 ".tiff": "image", ".zip": "zip", ".rar": "rar"}
+
+
+class UnsupportedFormat(Unreadable):
+    """A file in a format the reader does not read."""
 
 
 def source_format_of(suffix: str) -> str:
-    return "html" if suffix.lower() in HTML_SUFFIXES else "text"
+    """text, html, pdf or docx for what is read (a file without a suffix is read as text); the
+    format's name otherwise."""
+    suffix = suffix.lower()
+    return FORMATS.get(suffix) or OTHER_FORMATS.get(suffix) or suffix.lstrip(".") or "text"
 
 
 def read_document(raw: bytes, suffix: str = "") -> Document:
-    """The Document of a file's bytes; raises Unreadable when they are not one."""
+    """The Document of a file's bytes; raises Unreadable when they are not one (NoTextLayer for a
+    scanned PDF, UnsupportedFormat for a format not read)."""
+    fmt = source_format_of(suffix)
+    if fmt == "pdf" or raw[:5] == b"%PDF-":
+        return pdf_document(raw)
+    if fmt == "docx":
+        return docx_document(raw)
+    if fmt not in ("text", "html"):
+        raise UnsupportedFormat(f"unsupported:{fmt}")
     text, encoding = decode_text(raw)
     text = normalise(text)
     # a page saved as .txt is read as the HTML it is
-    doc = html_document(text) if source_format_of(suffix) == "html" or looks_like_html(text) else text_document(text)
+    doc = html_document(text) if fmt == "html" or looks_like_html(text) else text_document(text)
     doc.encoding = encoding
     return doc

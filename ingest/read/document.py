@@ -21,6 +21,17 @@ class Unreadable(Exception):
         self.reason = reason
 
 
+def row_line(texts: list[str]) -> str | None:
+    """A table row (HTML, Word) as a line of ``|``-separated cells. In a row of values, a blank
+    cell is a position (a blank 总计 too), from the first printed cell on: ``BLANK_CELL``."""
+    if not any(texts):
+        return None
+    if any(t[:1].isdigit() or (t[:1] in "+-" and t[1:2].isdigit()) for t in texts):
+        first = next(i for i, t in enumerate(texts) if t)
+        return " | ".join(t or BLANK_CELL for t in texts[first:])
+    return " | ".join(t for t in texts if t)
+
+
 def normalise(text: str) -> str:
     """Fold full-width digits and punctuation (NFKC), unify line ends and minus signs."""
     text = unicodedata.normalize("NFKC", text)

@@ -11,7 +11,7 @@ import bisect
 import html
 import re
 
-from .document import BLANK_CELL, Document, normalise
+from .document import Document, normalise, row_line
 
 _HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
 _BLOCK_TAGS = frozenset(
@@ -86,15 +86,9 @@ class _Lines:
     def _close_row(self, t: _Table) -> None:
         self._close_cell(t)
         texts, t.row = t.row or [], None
-        if not any(texts):
-            return
-        if any(s[:1].isdigit() or (s[:1] in "+-" and s[1:2].isdigit()) for s in texts):
-            # a row of values: its blank cells are positions (a blank 总计 too), from the first printed cell on
-            first = next(i for i, s in enumerate(texts) if s)
-            cells = [s or BLANK_CELL for s in texts[first:]]
-        else:
-            cells = [s for s in texts if s]
-        self._add(" | ".join(cells), t.row_line)
+        line = row_line(texts)
+        if line is not None:
+            self._add(line, t.row_line)
 
     def _break(self) -> None:
         t = self._tables[-1] if self._tables else None

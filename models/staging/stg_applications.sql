@@ -14,7 +14,8 @@ renamed as (
         applicant_type,
         value,
         raw as raw_text,
-        source_line
+        source_line,
+        source_page
 
     from source
 

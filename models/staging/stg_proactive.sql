@@ -13,7 +13,8 @@ renamed as (
         measure,
         value,
         raw as raw_text,
-        source_line
+        source_line,
+        source_page
 
     from source
 

@@ -15,7 +15,8 @@ renamed as (
         split_part(cell, '.', 2) as result,
         value,
         raw as raw_text,
-        source_line
+        source_line,
+        source_page
 
     from source
 

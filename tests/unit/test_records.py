@@ -27,11 +27,12 @@ N = NUMBER
      [("一、本年新收政府信息公开申请数量", [(N, "640020470")]), ("二、上年结转政府信息公开申请数量", [(N, "0000000")])]),
     # a separator inside a run stays a boundary between two tokens
     ("情形)500000 5(三)不予公开", [("情形)", [(N, "500000"), (N, "5")]), ("(三)不予公开", [])]),
-    # a digit between label text and ".label" is that label's list number
+    # a digit after label text, or at the start of a line or cell, before ".label" is its list number
     ("(四)无法提供1.本机关不掌握 0", [("(四)无法提供1.本机关不掌握", [(N, "0")])]),
-    # after values or a separator it may be a value: it stays one here (the form decides: align)
+    ("0 |\n4.无正当理由大量反复申请 | 0", [("", [(N, "0")]), ("4.无正当理由大量反复申请", [(N, "0")])]),
+    ("| 0 |6.属于 | 1", [("", [(N, "0")]), ("6.属于", [(N, "1")])]),
+    # after a space it may be a value: it stays one here (the form decides: align)
     ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000"), (N, "2")]), (".其他法律", [(N, "0")])]),
-    ("0 |\n4.无正当理由大量反复申请 | 0", [("", [(N, "0"), (N, "4")]), (".无正当理由大量反复申请", [(N, "0")])]),
     ("00000002.其他法律", [("", [(N, "00000002")]), (".其他法律", [])]),
     # signs start a number; a lone dash between separators is a blank
     ("行政许可 0 +8 -", [("行政许可", [(N, "0"), (N, "+8"), (BLANK, "-")])]),
