@@ -115,17 +115,23 @@ class _Borders:
     def __init__(self, page: pdfium.PdfPage):
         horizontal, vertical = [], []
         fill, stroke = ctypes.c_int(), ctypes.c_int()
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-            left, bottom, right, top = obj.get_bounds()
-            width, height = right - left, top - bottom
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        handle = page.raw
+        for i in range(pdfium_c.FPDFPage_CountObjects(handle)):  # the raw API: no wrapper per object
+            obj = pdfium_c.FPDFPage_GetObject(handle, i)
+            if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH \
+                    or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            width, height = x1 - x0, y1 - y0
             if height <= RULE and width >= RULE_MIN:
-                horizontal.append(((bottom + top) / 2, left, right))
+                horizontal.append(((y0 + y1) / 2, x0, x1))
             elif width <= RULE and height >= RULE_MIN:
-                vertical.append(((left + right) / 2, bottom, top))
-            elif pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and stroke.value \
-                    and pdfium_c.FPDFPath_CountSegments(obj.raw) <= 6:  # a stroked rectangle: four borders
-                horizontal += [(bottom, left, right), (top, left, right)]
-                vertical += [(left, bottom, top), (right, bottom, top)]
+                vertical.append(((x0 + x1) / 2, y0, y1))
+            elif pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) and stroke.value \
+                    and pdfium_c.FPDFPath_CountSegments(obj) <= 6:  # a stroked rectangle: four borders
+                horizontal += [(y0, x0, x1), (y1, x0, x1)]
+                vertical += [(x0, y0, y1), (x1, y0, y1)]
         self.horizontal = sorted(horizontal)
         self.vertical = sorted(vertical)
         self._hy = [h[0] for h in self.horizontal]
