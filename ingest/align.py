@@ -90,17 +90,18 @@ def tables_span(text: str) -> tuple[int, int]:
 # --- table 三 -----------------------------------------------------------------------------------
 
 
-def find_applications_start(records: list[Record], labels: FormLabels, n: int) -> int | None:
-    """The first record with a row's worth of values whose text reads like table 三's first row
-    (or second: the first may be damaged), with more of its rows after it; failing that, one that
-    reads like its third row. Prose says 全年收到申请 75 件 and 其中予以公开 11 件 too, with one
-    value each; a row prints n (a few may be lost, or run together)."""
-    index = labels.applications
+def find_applications_start(records: list[Record], labels: FormLabels, n: int, after: int = 0) -> int | None:
+    """The first record (from ``after`` on) with a row's worth of values whose text reads like
+    table 三's first row (or second: the first may be damaged), with more of its rows after it;
+    failing that, one that reads like its third row. Prose says 全年收到申请 75 件 and
+    其中予以公开 11 件 too, with one value each; a row prints n (a few may be lost, or run together)."""
     first = [labels.column[r.code] for r in labels.application_rows["other_sub_rows"][:3]]
-    scores = [labels.application_scores(r) if _row_like(r.values, n) else None for r in records]
+    scores = [labels.application_scores(r) if j >= after and _row_like(r.values, n) else None
+              for j, r in enumerate(records)]
     strong = [sc is not None and max(sc) >= 0.8 for sc in scores]
     for starts in ((lambda sc: sc[first[0]] >= 0.6 or sc[first[1]] >= 0.8), (lambda sc: sc[first[2]] >= 0.8)):
-        for j, sc in enumerate(scores):
+        for j in range(after, len(records)):
+            sc = scores[j]
             if sc is not None and starts(sc) and sum(strong[j: j + 40]) >= MIN_ROWS:
                 return j
     return None
@@ -149,7 +150,8 @@ def give_back_list_numbers(window: list[Record], labels: FormLabels) -> list[Rec
         scores = index.scores(nxt.pieces[:1])
         best = max(range(len(scores)), key=scores.__getitem__)
         if scores[best] >= MATCH_MIN and labels.list_numbers[best] == last.raw[-1]:
-            kept = [last._replace(raw=last.raw[:-1], value=int(last.raw[:-1]))] if len(last.raw) > 1 else []
+            kept = [last._replace(raw=last.raw[:-1], value=int(last.raw[:-1]), printed=last.printed[:len(last.raw) - 1])
+                    ] if len(last.raw) > 1 else []
             out[j] = Record(rec.label, rec.values[:-1] + kept)
             out[j + 1] = Record(last.raw[-1] + nxt.label, nxt.values)
     return out
@@ -296,9 +298,10 @@ def _review_words(form: Form) -> re.Pattern:
 # --- table 二 -----------------------------------------------------------------------------------
 
 
-def find_proactive_start(records: list[Record], before: int | None) -> int | None:
-    """The first record printing a 第二十条第(…)项 header, within a table's reach of table 三."""
-    earliest = 0 if before is None else max(0, before - TABLE_WINDOW)
+def find_proactive_start(records: list[Record], before: int | None, after: int = 0) -> int | None:
+    """The first record (from ``after`` on) printing a 第二十条第(…)项 header, within a table's
+    reach of table 三."""
+    earliest = after if before is None else max(after, before - TABLE_WINDOW)
     stop = len(records) if before is None else before
     return next((j for j in range(earliest, stop) if _ART20.search(records[j].text)), None)
 

@@ -13,6 +13,7 @@ from .align import AlignedTable
 from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_digits, is_run, pieces_of, \
     solve_table
 from .form import Form
+from .read import BLANK_CELL
 from .records import BLANK, Token
 
 
@@ -42,13 +43,16 @@ class TableResult:
 
 
 def _cell(tok: Token) -> Cell:
-    return Cell(None if tok.kind == BLANK else tok.value, tok.raw, tok.line)
+    return Cell(None if tok.kind == BLANK else tok.value, "" if tok.raw == BLANK_CELL else tok.printed, tok.line)
 
 
 def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[str]) -> list[Cell] | None:
     """The n cells a row prints one token each, or None (warned) when its tokens do not give them."""
     if tokens is None:
         return None
+    for t in tokens:
+        if t.footnote:
+            warnings.append(f"footnote_marker:{code}:{t.printed}")
     if len(tokens) == n:
         for i, t in enumerate(tokens):
             if t.kind == BLANK:
@@ -67,11 +71,26 @@ def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[
 
 
 def _integers(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
-    """Tables 三 and 四 count requests and cases: a fraction there is a misread cell."""
+    """Tables 三 and 四 count requests and cases: a fraction there is a misread cell, and a count
+    past what a 64-bit integer holds is no count."""
     out = []
     for c in cells:
         if isinstance(c.value, float):
             warnings.append(f"cell_not_integer:{code}:{c.raw}")
+            c = c._replace(value=None)
+        elif c.value is not None and abs(c.value) >= 2**63:
+            warnings.append(f"value_out_of_range:{code}:{c.raw}")
+            c = c._replace(value=None)
+        out.append(c)
+    return out
+
+
+def _measures(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
+    """Table 二 holds doubles: an integer past 2^53 would be stored as another number."""
+    out = []
+    for c in cells:
+        if isinstance(c.value, int) and abs(c.value) > 2**53:
+            warnings.append(f"value_out_of_range:{code}:{c.raw}")
             c = c._replace(value=None)
         out.append(c)
     return out
@@ -92,7 +111,7 @@ def _cut_cells(tokens: list[Token], values: list[int | None]) -> list[Cell]:
             i += 1
             continue
         width = len(str(abs(v))) + (tok.raw[pos] in "+-")
-        out.append(Cell(v, tok.raw[pos:pos + width], tok.line))
+        out.append(Cell(v, tok.printed[pos:pos + width], tok.line))
         pos += width
         if pos >= len(tok.raw):
             i, pos = i + 1, 0
@@ -208,7 +227,7 @@ def proactive_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResu
             cells = _cut_cells(tokens, values) if found else [NULL] * n
         else:
             cells = printed_cells(item, tokens, n, res.warnings) or [NULL] * n
-        for code, c in zip(codes, cells):
+        for code, c in zip(codes, _measures(item, cells, res.warnings)):
             res.cells[code] = [c]
     return res
 

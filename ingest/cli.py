@@ -2,102 +2,124 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
+import ctypes
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
+from . import locks, manifest as manifests
+from .files import Entry, NotRead, list_files, read_file
 from .form import load_form
-from .read import source_format_of
-from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
-from .staging import StagingWriter, to_tables
+from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
+from .read import source_format_of
+from .staging import LOCK_FILE, StagingWriter, to_tables
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
-# manifest columns that fill or override what the parser found
-MANIFEST_FIELDS = ("title", "agency", "report_year", "published_at")
-
-
-def find_reports(raw_dir: Path) -> list[tuple[str, str]]:
-    """(path, path relative to raw_dir) of every file under raw_dir, in path order: each gets a
-    row, those in formats not read with the status unsupported."""
-    found = []
-    for folder, _, names in os.walk(raw_dir):
-        for name in names:
-            path = os.path.join(folder, name)
-            found.append((path, os.path.relpath(path, raw_dir).replace(os.sep, "/")))
-    return sorted(found, key=lambda f: f[1])
-
-
+PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
 _WORKER: dict = {}
 
 
-def _init_worker(manifest_rows: dict[str, dict[str, str]], extra_columns: list[str], version: str,
-                 max_bytes: int = MAX_BYTES) -> None:
-    _WORKER.update(form=load_form(), manifest=manifest_rows, extra_columns=extra_columns, version=version,
-                   max_bytes=max_bytes)
+class ParseTimeout(Exception):
+    pass
+
+
+def _init_worker(columns: list[str], version: str, max_bytes: int, seconds: float) -> None:
+    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes, seconds=seconds)
 
 
 def _init_pool_worker(*args) -> None:
-    """A worker process: as _init_worker, and no automatic cyclic GC. It walked the long-lived
-    caches again and again (7% of the time); parsing leaves a few short-lived cycles, which
-    _parse_chunk collects after each chunk from the young generations."""
+    """A worker process: as _init_worker; it dies with the run (even one killed by SIGKILL), and
+    runs without automatic cyclic GC (it walked the long-lived caches again and again, 7% of the
+    time; _parse_chunk collects the young generations after each chunk)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    locks.forget_inherited()
     _init_worker(*args)
     gc.disable()
 
 
-def _parse_file(path: str, rel: str) -> ParsedReport:
-    fmt = source_format_of(Path(path).suffix)
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise ParseTimeout in the block after ``seconds`` (in a process's main thread; elsewhere
+    the block runs unbounded)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        st = os.stat(path)
-        if st.st_size > _WORKER["max_bytes"]:  # not read into memory: a clear status instead
-            rep = ParsedReport(report_id=file_report_id(path), source_path=rel, source_format=fmt, status=TOO_LARGE,
-                               size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
-            rep.warnings.append(f"too_large:{st.st_size}>{_WORKER['max_bytes']}")
-            return rep
-        raw = Path(path).read_bytes()
-        mtime_ns = st.st_mtime_ns
-    except OSError as e:
-        rep = ParsedReport(report_id="", source_path=rel, source_format=fmt, status=UNREADABLE)
-        rep.warnings.append(f"unreadable:os_error:{e.strerror}")
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _parse_file(entry: Entry) -> ParsedReport:
+    fmt = source_format_of(entry.suffix)
+    if entry.problem:
+        rep = ParsedReport(report_id="", source_path=entry.rel, source_format=fmt, status=UNREADABLE)
+        rep.warnings.append(f"unreadable:{entry.problem}")
         return rep
     try:
-        rep = parse_report(raw, rel, Path(path).suffix, _WORKER["form"])
+        raw, st = read_file(entry, _WORKER["max_bytes"])
+        if raw is None:  # not read into memory: a clear status instead
+            rep = ParsedReport(report_id=file_report_id(entry.path), source_path=entry.rel, source_format=fmt,
+                               status=TOO_LARGE, size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+            rep.warnings.append(f"too_large:{st.st_size}>{_WORKER['max_bytes']}")
+            return rep
+    except (NotRead, OSError) as e:
+        rep = ParsedReport(report_id="", source_path=entry.rel, source_format=fmt, status=UNREADABLE)
+        rep.warnings.append(f"unreadable:{e.reason if isinstance(e, NotRead) else 'os_error:' + str(e.strerror)}")
+        return rep
+    try:
+        with time_budget(_WORKER["seconds"]):
+            rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"])
+    except ParseTimeout:
+        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
+                           size_bytes=len(raw))
+        rep.warnings.append(f"parser_timeout:{_WORKER['seconds']}s")
     except Exception as e:  # a parser bug must cost one file, not the run
-        rep = ParsedReport(report_id=report_id(raw), source_path=rel, source_format=source_format_of(Path(path).suffix),
-                           status=UNREADABLE, size_bytes=len(raw))
+        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
+                           size_bytes=len(raw))
         rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
-    rep.mtime_ns = mtime_ns
+    rep.mtime_ns, rep.size_bytes = st.st_mtime_ns, len(raw)
     return rep
 
 
-def _parse_chunk(tasks: list[tuple[str, str]]) -> dict[str, pa.Table]:
-    """Parse a chunk of files into staging tables (in a worker: only tables cross processes).
-    A copy of a file earlier in the chunk keeps its row, with a warning, and no cells."""
+def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str, pa.Table]:
+    """Parse a chunk of files into staging tables (in a worker: only tables cross processes). Each
+    task is a file, its manifest row and the bare name it shares with others if the manifest used
+    it. A copy of a file earlier in the chunk keeps its row, with a warning, and no cells."""
     reports, extras, with_cells, first_in_chunk = [], [], [], {}
-    manifest, extra_columns = _WORKER["manifest"], _WORKER["extra_columns"]
-    for path, rel in tasks:
-        rep = _parse_file(path, rel)
-        row = manifest.get(rep.source_path) or manifest.get(Path(rep.source_path).name)
-        extras.append(apply_manifest(rep, row, extra_columns))
+    for entry, row, ambiguous in tasks:
+        rep = _parse_file(entry)
+        extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
             rep.warnings.append(f"duplicate_of:{copy_of}")
-        else:
+        elif rep.report_id:
             first_in_chunk[rep.report_id] = rep.source_path
         with_cells.append(copy_of is None)
         reports.append(rep)
-    tables = to_tables(reports, extras, _WORKER["form"], extra_columns, with_cells, _WORKER["version"])
+    tables = to_tables(reports, extras, _WORKER["form"], _WORKER["columns"], with_cells, _WORKER["version"])
     if not gc.isenabled():
         gc.collect(1)
     return tables
@@ -108,7 +130,7 @@ def _drop_earlier_copies(tables: dict[str, pa.Table], seen: dict[str, str]) -> d
     cells are staged once, under the first path."""
     reports = tables["reports"]
     ids = reports.column("report_id").to_pylist()
-    copies = {i: seen[rid] for i, rid in enumerate(ids) if rid in seen}
+    copies = {i: seen[rid] for i, rid in enumerate(ids) if rid and rid in seen}
     for rid, path in zip(ids, reports.column("source_path").to_pylist()):
         if rid:
             seen.setdefault(rid, path)
@@ -126,80 +148,56 @@ def _drop_earlier_copies(tables: dict[str, pa.Table], seen: dict[str, str]) -> d
     return out
 
 
-def read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Manifest rows keyed by ``path`` (relative to RAW_DIR, or a bare file name), and its extra columns."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        if not reader.fieldnames or "path" not in reader.fieldnames:
-            raise SystemExit(f"manifest {path}: needs a 'path' column (got {reader.fieldnames})")
-        rows = {r["path"].strip(): r for r in reader}
-        fields = [c for c in reader.fieldnames if c != "path" and c not in MANIFEST_FIELDS]
-    reserved = {"report_id", "source_path", "source_format", "layout", "info_fee_yuan", "status", "warnings",
-                "encoding", "size_bytes"}
-    return rows, [c for c in fields if c not in reserved] + [f"manifest_{c}" for c in fields if c in reserved]
-
-
-def apply_manifest(rep: ParsedReport, row: dict[str, str] | None, extra_columns: list[str]) -> dict[str, str | None]:
-    extras: dict[str, str | None] = {c: None for c in extra_columns}
-    if not row:
-        return extras
-    for key in MANIFEST_FIELDS:
-        value = (row.get(key) or "").strip()
-        if not value:
-            continue
-        try:
-            if key == "report_year":
-                rep.report_year = int(value)
-            elif key == "published_at":
-                rep.published_at = dt.date.fromisoformat(value[:10])
-            else:
-                setattr(rep, key, value)
-        except ValueError:
-            rep.warnings.append(f"manifest_bad_value:{key}:{value}")
-    for c in extra_columns:
-        src = c[len("manifest_"):] if c.startswith("manifest_") and c not in row else c
-        extras[c] = row.get(src) or None
-    return extras
-
-
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
-        progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES) -> Counter:
-    """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused."""
-    manifest_rows, extra_columns = read_manifest(manifest) if manifest else ({}, [])
-    version = ingest_version(manifest)
+        progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
+        seconds: float = PARSE_SECONDS) -> Counter:
+    """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused.
+    One ingest writes a staging folder at a time (locks.Busy otherwise)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with locks.holding(out_dir / LOCK_FILE, f"staging folder {out_dir}"):
+        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds)
+
+
+def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
+         full: bool, max_bytes: int, seconds: float) -> Counter:
+    manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
+    entries = list_files(raw_dir)
+    rows = manifest.match([e.rel for e in entries])
+    version = ingest_version(manifest.digest, max_bytes)
     staged = None if full else Staged.load(out_dir, version)
     stats: Counter = Counter()
+    stats.update(f"manifest:{problem}" for problem in manifest.problems)
     unchanged, moved, tasks = [], [], []
-    for path, rel in find_reports(raw_dir):
-        if not staged:
-            tasks.append((path, rel))
-            continue
-        st = os.stat(path)
-        if staged.unchanged(rel, st.st_size, st.st_mtime_ns):
-            unchanged.append(rel)
-        elif (rid := _content_id(path)) in staged.by_id:
-            moved.append((rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
+    for entry in entries:
+        st = None if not staged or entry.problem else _stat(entry.path)
+        if st is None:
+            tasks.append(entry)
+        elif staged.unchanged(entry.rel, st.st_size, st.st_mtime_ns):
+            unchanged.append(entry.rel)
+        elif not manifest.rows and (rid := _content_id(entry.path)) in staged.by_id:
+            moved.append((entry.rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
         else:
-            tasks.append((path, rel))
-    if staged and not tasks and not moved and len(unchanged) == len(staged.by_path):
+            tasks.append(entry)
+    if staged and not tasks and not moved and len(unchanged) == len(staged.by_path) == staged.reports.num_rows:
         _count(stats, staged.reports)  # nothing changed: the staged files stand as they are
         stats["unchanged"] = len(unchanged)
         return stats
     stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
 
-    chunks = [tasks[i: i + CHUNK_FILES] for i in range(0, len(tasks), CHUNK_FILES)]
+    work = [(e, rows.get(e.rel), manifest.ambiguous(e.rel)) for e in tasks]
+    chunks = [work[i: i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
     seen: dict[str, str] = {}
     pool = None
     workers = jobs or os.cpu_count() or 1
+    settings = (manifest.columns, version, max_bytes, seconds)
     if workers > 1 and len(chunks) > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
-                                   initargs=(manifest_rows, extra_columns, version, max_bytes))
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
         results = pool.map(_parse_chunk, chunks)
     else:
-        _init_worker(manifest_rows, extra_columns, version, max_bytes)
+        _init_worker(*settings)
         results = map(_parse_chunk, chunks)
     try:
-        with StagingWriter(out_dir, extra_columns) as writer, \
+        with StagingWriter(out_dir, manifest.columns) as writer, \
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
             if staged:
@@ -215,21 +213,28 @@ def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | 
     return stats
 
 
-def _content_id(path: str) -> str | None:
+def _stat(path: bytes) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None  # vanished since listed: read (and reported) like any unreadable file
+
+
+def _content_id(path: bytes) -> str | None:
     try:
         return file_report_id(path)
     except OSError:
-        return None  # parsed (and reported) like any unreadable file
+        return None
 
 
 def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, int, int]],
                 seen: dict[str, str], writer: StagingWriter, stats: Counter) -> None:
     """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
-    new files first; their cells are copied once per report."""
-    keep_paths = set(unchanged)
-    reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(keep_paths), pa.string())))
+    new files first; their cells, and only theirs, are copied once per report."""
+    reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(unchanged), pa.string())))
     for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
-        seen.setdefault(rid, path)
+        if rid:
+            seen.setdefault(rid, path)
     rows = [reports]
     for rel, rid, size, mtime_ns in moved:
         row = staged.moved_row(rid, rel, size, mtime_ns)
@@ -242,9 +247,8 @@ def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list
     carried = pa.concat_tables(rows)
     writer.write("reports", carried)
     _count(stats, carried)
-    keep = None if staged.by_id.keys() <= seen.keys() else set(seen)  # None: files were only added
     for name in STAGED_FILES[1:]:
-        for table in carried_batches(out_dir, name, "report_id", keep):
+        for table in carried_batches(out_dir, name, "report_id", set(seen)):
             writer.write(name, table)
 
 
@@ -264,25 +268,31 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
                       key=lambda kv: (-kv[1], kv[0]))
     if warnings:
         lines.append("  warnings: " + ", ".join(f"{k} {v}" for k, v in warnings))
+    problems = [k.split(":", 1)[1] for k in stats if k.startswith("manifest:")]
+    if problems:
+        lines.append(f"  manifest: {len(problems)} problem(s)")
+        lines += [f"    {p}" for p in problems[:20]] + ([f"    … {len(problems) - 20} more"] if len(problems) > 20 else [])
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .txt, .md, .html, .pdf, .docx) "
+        description="Read China OGI annual reports (政府信息公开工作年度报告: .html, .txt, .md, .pdf, .docx) "
                     "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
         epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
                "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
                "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
-               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF), too_large "
-               "(over --max-bytes, not read). Every warning is stored in reports.warnings.")
+               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
+               "file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over --max-bytes, not "
+               "read). Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
                     help="where to write the Parquet files (default: ./staging)")
     ap.add_argument("--manifest", type=Path, metavar="CSV",
-                    help="CSV with a 'path' column (relative to RAW_DIR) and any of title, agency, report_year, "
-                         "published_at (override what the parser found) plus extra columns kept in reports.parquet")
+                    help="CSV with a 'path' column (relative to RAW_DIR; a bare file name when only one file has it) "
+                         "and any of title, agency, report_year, published_at (override what the parser found) plus "
+                         "extra columns kept in reports.parquet; problems are listed after the run")
     ap.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
     bar = ap.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
@@ -290,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     bar.add_argument("--no-progress", dest="progress", action="store_false")
     ap.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                     help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
+    ap.add_argument("--timeout", type=float, default=PARSE_SECONDS, metavar="SECONDS",
+                    help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--quiet", action="store_true", help="no summary")
@@ -299,7 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest and not args.manifest.is_file():
         ap.error(f"manifest {args.manifest} not found")
     started = time.perf_counter()
-    stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes)
+    try:
+        stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
+                    args.timeout)
+    except (locks.Busy, manifests.ManifestError) as e:
+        print(f"ingest: {e}", file=sys.stderr)
+        return 2
     if not args.quiet:
         try:
             print(summary(stats, time.perf_counter() - started, args.out))

@@ -15,19 +15,18 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .form import seeds_dir
-from .staging import run_ids
-
-STAGED_FILES = ("reports", "applications", "reviews", "proactive")
+from .staging import STAGED_FILES, run_ids
 
 
-def ingest_version(manifest: Path | None = None) -> str:
-    """Changes whenever the parser, the form or the manifest does: staged rows of another version
-    are parsed again."""
+def ingest_version(manifest_digest: str = "", max_bytes: int = 0) -> str:
+    """Changes whenever the parser, the form, the manifest or the size limit does: staged rows of
+    another version are parsed again, and replaced."""
     h = hashlib.sha256()
-    sources = sorted(Path(__file__).parent.glob("*.py")) + [seeds_dir() / "form_rows.csv", seeds_dir() / "form_identities.csv"]
-    for path in sources + ([manifest] if manifest else []):
-        h.update(path.name.encode())
+    sources = sorted(Path(__file__).parent.rglob("*.py")) + [seeds_dir() / "form_rows.csv", seeds_dir() / "form_identities.csv"]
+    for path in sources:
+        h.update(path.relative_to(Path(__file__).parent.parent).as_posix().encode() if path.suffix == ".py" else path.name.encode())
         h.update(path.read_bytes())
+    h.update(f"manifest:{manifest_digest}\nmax_bytes:{max_bytes}".encode())
     return h.hexdigest()[:12]
 
 
@@ -73,10 +72,10 @@ class Staged:
         return row.set_column(i, "warnings", pa.array([warnings], row.schema.field("warnings").type))
 
 
-def carried_batches(out_dir: Path, name: str, column: str, keep: set[str] | None):
-    """Batches of a staged file whose ``column`` is in ``keep`` (None: every row), in staged order."""
-    wanted = None if keep is None else pa.array(sorted(keep), pa.string())
+def carried_batches(out_dir: Path, name: str, column: str, keep: set[str]):
+    """Batches of a staged file whose ``column`` is in ``keep``, in staged order."""
+    wanted = pa.array(sorted(keep), pa.string())
     for batch in pq.ParquetFile(out_dir / f"{name}.parquet").iter_batches(batch_size=200_000):
-        kept = batch if wanted is None else batch.filter(pc.is_in(batch.column(column), wanted))
+        kept = batch.filter(pc.is_in(batch.column(column), wanted))
         if kept.num_rows:
             yield pa.Table.from_batches([kept])

@@ -77,58 +77,119 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
     rep.published_at, rep.info_fee_yuan = md.published_at, md.info_fee_yuan
     rep.warnings.extend(md.warnings)
-    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text)), form, md.layout_reference)
+    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
     return rep
 
 
-def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None) -> None:
-    """Tables 二, 三 and 四 of the report into ``rep``, with its layout and status."""
-    labels = form_labels(form)
-    n = len(form.applicants)
-    app_start = find_applications_start(records, labels, n)
-    reviews_at = find_reviews(records, app_start or 0)
-    aligned, variant, app_end = align_applications(records, labels, app_start, n, reviews_at)
-    if reviews_at is None or reviews_at < app_end:
-        reviews_at = find_reviews(records, app_end)
-    pro_start = find_proactive_start(records, app_start)
-    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
+@dataclass
+class TableSet:
+    """The three tables as printed once in a report."""
 
-    rows_found = sum(tokens is not None for tokens in aligned.rows.values())
-    items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
-    if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
+    layout: str
+    applications_layout: str  # the form table 三 follows (2019: 其他处理 as one row)
+    applications: TableResult
+    proactive: TableResult
+    reviews: TableResult
+    warnings: list[str]
+    end: int  # the record after the set
+
+
+def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None) -> None:
+    """Tables 二, 三 and 四 of the report into ``rep``, with its layout and status. A report that
+    prints its tables twice (a body and an appendix, a page and its print version) is read from
+    both: cells the copies agree on stand, cells they print differently are null."""
+    sets: list[TableSet] = []
+    after = 0
+    while len(sets) < MAX_TABLE_SETS and (found := read_table_set(records, after, form, reference, rep.report_year)):
+        sets.append(found)
+        after = found.end
+    if not sets:
         rep.status = NO_TABLES
         rep.warnings.append("no_tables")
         return
-
-    first = min((j for j in (pro_start, app_start) if j is not None), default=0)
-    table_text = label_key("".join(records[j].text for j in range(first, app_end)))
-    layout, how = choose_layout(form, table_text, reference, variant, proactive, rep.report_year)
-    if how:
-        rep.warnings.append(how)
-    # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
-    rep.applications_layout = "2019" if variant == "one_other_row" else "2021"
-    apps = application_cells(aligned, form, rep.applications_layout)
-    pro = proactive_cells(proactive[layout], form, layout)
-    reviews = review_cells(review_values(records, reviews_at, len(form.review_cells), form)
-                           if reviews_at is not None else None, form)
-
-    rep.layout = layout
-    codes = form.application_rows(layout)
-    printed = [c for c in aligned.rows if c not in codes]  # the other shape of 其他处理 than the layout's
-    if printed:
-        rep.warnings.append(f"layout_mixed:{'other_as_one_row' if OTHER_ROW in printed else 'other_sub_rows'}")
+    main = sets[0]
+    for other in sets[1:]:
+        if other.layout != main.layout:  # another year's table, or the other form: keep the year's
+            year_layout = None if rep.report_year is None else ("2019" if rep.report_year <= 2020 else "2021")
+            main = other if other.layout == year_layout else main
+            rep.warnings.append(f"tables_twice:other_layout:{other.layout if main is not other else sets[0].layout}")
+            continue
+        rep.warnings.append("tables_twice")
+        for mine, theirs, name in ((main.applications, other.applications, "applications"),
+                                   (main.proactive, other.proactive, "proactive"), (main.reviews, other.reviews, "reviews")):
+            merge_copies(mine, theirs, name)
+    rep.layout, rep.applications_layout = main.layout, main.applications_layout
+    rep.warnings.extend(main.warnings)
+    n = len(form.applicants)
+    codes = form.application_rows(main.layout)
+    apps = main.applications
+    printed = [c for c in apps.cells if c not in codes]  # the other shape of 其他处理 than the layout's
     rep.applications = {code: _in_source(doc, apps.cells[code]) if code in apps.cells else [NULL] * n
                         for code in sorted({*codes, *printed}, key=_order(form))}
-    for code in codes:
-        if code not in apps.cells:
-            rep.warnings.append(f"row_not_printed:{code}")
-    rep.reviews = {code: _in_source(doc, cells)[0] for code, cells in reviews.cells.items()}
-    rep.proactive = {code: _in_source(doc, cells)[0] for code, cells in pro.cells.items()}
-    tables: list[TableResult] = [pro, apps, reviews]
+    rep.reviews = {code: _in_source(doc, cells)[0] for code, cells in main.reviews.cells.items()}
+    rep.proactive = {code: _in_source(doc, cells)[0] for code, cells in main.proactive.cells.items()}
+    tables = [main.proactive, apps, main.reviews]
     for t in tables:
         rep.warnings.extend(t.warnings)
     complete = all(t.complete() for t in tables) and all(code in apps.cells for code in codes)
     rep.status = PARSED if complete else PARTIAL
+
+
+MAX_TABLE_SETS = 3  # a report printing its tables more often than this is read from the first three
+
+
+def read_table_set(records: list[Record], after: int, form: Form, reference: str | None,
+                   year: int | None) -> TableSet | None:
+    """The tables printed from record ``after`` on, or None when there are none (prose that only
+    names the form's rows, a table 三 of a few rows, is not a table)."""
+    labels = form_labels(form)
+    n = len(form.applicants)
+    app_start = find_applications_start(records, labels, n, after)
+    reviews_at = find_reviews(records, after if app_start is None else app_start)
+    aligned, variant, app_end = align_applications(records, labels, app_start, n, reviews_at)
+    if reviews_at is None or reviews_at < app_end:
+        reviews_at = find_reviews(records, max(app_end, after))
+    pro_start = find_proactive_start(records, app_start, after)
+    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
+    rows_found = sum(tokens is not None for tokens in aligned.rows.values())
+    items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
+    if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
+        return None
+    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
+    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
+    layout, how = choose_layout(form, table_text, reference, variant, proactive, year)
+    warnings = [how] if how else []
+    # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
+    applications_layout = "2019" if variant == "one_other_row" else "2021"
+    apps = application_cells(aligned, form, applications_layout)
+    codes = form.application_rows(layout)
+    printed = [c for c in aligned.rows if c not in codes]
+    if printed:
+        warnings.append(f"layout_mixed:{'other_as_one_row' if OTHER_ROW in printed else 'other_sub_rows'}")
+    warnings += [f"row_not_printed:{code}" for code in codes if code not in apps.cells]
+    reviews = review_cells(review_values(records, reviews_at, len(form.review_cells), form)
+                           if reviews_at is not None else None, form)
+    end = max(app_end, (reviews_at + 1) if reviews_at is not None else 0, after + 1)
+    return TableSet(layout, applications_layout, apps, proactive_cells(proactive[layout], form, layout), reviews,
+                    warnings, end)
+
+
+def merge_copies(mine: TableResult, theirs: TableResult, table: str) -> None:
+    """A table printed twice: a cell one copy leaves null takes the other's; cells the copies
+    print differently are null, with a warning."""
+    if not theirs.found:
+        return
+    mine.found = True
+    for code, cells in mine.cells.items():
+        other = theirs.cells.get(code)
+        if other is None:
+            continue
+        for i, (a, b) in enumerate(zip(cells, other)):
+            if a.value is None and b.value is not None:
+                cells[i] = b
+            elif b.value is not None and a.value != b.value:
+                cells[i] = Cell(None, f"{a.raw}/{b.raw}", a.line, a.page)
+                mine.warnings.append(f"tables_conflict:{table}:{code}:{i + 1}")
 
 
 def _order(form: Form):

@@ -1,48 +1,148 @@
 """``python -m ingest.publish``: build the warehouse with dbt into a new file and swap it in.
 
-Readers holding the old file (a BI tool, the DuckDB CLI in read-only mode) keep working on it: the
-swap is a rename, and an open file outlives its name. A build that fails leaves the last good
-warehouse in place, and the half-built file is removed.
+Publishing never inherits state and never publishes a mix:
+- one publish per warehouse at a time (a lock beside it), and none while another process holds
+  the warehouse read-write (its writes would go to the file being replaced);
+- dbt builds from a snapshot of the staging folder, taken while no ingest writes it and checked
+  to be one run's complete set, into a fresh folder: nothing of an earlier build, and no stray
+  ``.wal``, can meet the new file;
+- the new file is checkpointed (no WAL of its own), checked to open, and renamed over the old
+  one; a WAL a killed writer left beside the old file is removed first (DuckDB would replay it
+  into the new file);
+- a failed build leaves the last good warehouse; a killed publish kills its dbt, and the next
+  publish removes what it left.
+Readers holding the old file (a BI tool, the DuckDB CLI read-only) keep working on it.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
+import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from .staging import process_alive
+from . import locks
+from .staging import LOCK_FILE, STAGED_FILES, process_alive, run_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class Refused(Exception):
+    """Publishing now would not be safe; the message says why."""
+
+
 def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str | None = None) -> int:
     warehouse = warehouse.resolve()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    building = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.building")
-    for stale in warehouse.parent.glob(f".{warehouse.name}.*.building*"):  # left by a killed build
-        pid = stale.name.split(".")[-2] if stale.suffix == ".building" else stale.name.split(".")[-3]
-        if pid.isdigit() and not process_alive(int(pid)):
-            stale.unlink(missing_ok=True)
-    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_PROFILES_DIR": str(ROOT), "GIA_WAREHOUSE": str(building),
-           "GIA_STAGING_DIR": str(staging.resolve())}
-    dbt = dbt or str(Path(sys.executable).parent / "dbt")
+    folder = warehouse.parent
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        done = subprocess.run([dbt, "build", *dbt_args], cwd=ROOT, env=env)
-        if done.returncode != 0:
-            print(f"publish: dbt build failed (exit {done.returncode}); {warehouse} is unchanged", file=sys.stderr)
-            return done.returncode
-        with duckdb.connect(str(building), read_only=True) as con:  # it opens, and has the marts
-            con.sql("select count(*) from dim_report").fetchall()
-        os.replace(building, warehouse)
-        print(f"publish: {warehouse} replaced by the new build")
-        return 0
+        with locks.holding(folder / f".{warehouse.name}.lock", f"warehouse {warehouse}"):
+            _remove_dead_builds(folder, warehouse.name)
+            build = folder / f".{warehouse.name}.build-{os.getpid()}"
+            build.mkdir()
+            try:
+                snapshot = build / "staging"
+                take_snapshot(staging.resolve(), snapshot)
+                built = build / warehouse.name
+                done = _dbt_build(dbt, built, snapshot, build, dbt_args)
+                if done != 0:
+                    print(f"publish: dbt build failed (exit {done}); {warehouse} is unchanged", file=sys.stderr)
+                    return done
+                _settle(built)
+                _swap(built, warehouse)
+            finally:
+                shutil.rmtree(build, ignore_errors=True)
+    except (locks.Busy, Refused) as e:
+        print(f"publish: {e}; {warehouse} is unchanged", file=sys.stderr)
+        return 2
+    print(f"publish: {warehouse} replaced by the new build")
+    return 0
+
+
+def _remove_dead_builds(folder: Path, name: str) -> None:
+    for stale in folder.glob(f".{name}.build-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and process_alive(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def take_snapshot(staging: Path, snapshot: Path) -> None:
+    """The staging files, linked (or copied) into ``snapshot`` while no ingest writes them, after
+    checking they are one run's complete set."""
+    if not staging.is_dir():
+        raise Refused(f"no staging folder at {staging}: run the ingest first")
+    with locks.holding(staging / LOCK_FILE, f"staging folder {staging}", shared=True):
+        missing = [n for n in STAGED_FILES if not (staging / f"{n}.parquet").is_file()]
+        if missing:
+            raise Refused(f"staging folder {staging} has no {', '.join(missing)}.parquet: run the ingest first")
+        runs = run_ids(staging)
+        if len(runs) != 1 or None in runs:
+            raise Refused(f"staging folder {staging} holds files of different runs (one was interrupted): "
+                          "run the ingest again")
+        snapshot.mkdir()
+        for name in STAGED_FILES:
+            source = staging / f"{name}.parquet"
+            try:
+                os.link(source, snapshot / source.name)  # the ingest replaces files, never rewrites them
+            except OSError:
+                shutil.copy2(source, snapshot / source.name)
+
+
+def _dbt_build(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args: list[str]) -> int:
+    env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_PROFILES_DIR": str(ROOT), "GIA_WAREHOUSE": str(built),
+           "GIA_STAGING_DIR": str(snapshot)}
+    command = [dbt or str(Path(sys.executable).parent / "dbt"), "build", "--target-path", str(build / "target"),
+               "--log-path", str(build / "logs"), *dbt_args]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
+    try:
+        return proc.wait()
     finally:
-        for leftover in (building, building.with_name(building.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        if proc.poll() is None:  # publish interrupted: its dbt goes too
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _die_with_parent() -> None:
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: dbt ends when publish is killed
+
+
+def _settle(built: Path) -> None:
+    """Everything in the file itself (checkpointed: no WAL beside it), and it opens."""
+    with duckdb.connect(str(built)) as con:
+        con.execute("checkpoint")
+    if built.with_name(built.name + ".wal").exists():
+        raise Refused(f"the new build {built} kept a write-ahead log after its checkpoint")
+    with duckdb.connect(str(built), read_only=True) as con:
+        con.sql("select count(*) from dim_report").fetchall()
+
+
+def _swap(built: Path, warehouse: Path) -> None:
+    """Rename the new file over the old one. A read-only connection held meanwhile keeps any
+    writer out (DuckDB's own lock); one that cannot be opened means a writer has the file."""
+    holder = None
+    if warehouse.exists():
+        try:
+            holder = duckdb.connect(str(warehouse), read_only=True)
+        except duckdb.IOException as e:
+            if "lock" in str(e).lower():
+                raise Refused(f"another process has {warehouse} open for writing (a DuckDB session, a BI "
+                              "tool?): close it, then publish") from None
+            holder = None  # not a DuckDB file we can read: replaced like any other
+    try:
+        warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)  # a killed writer's: not the new file's
+        os.replace(built, warehouse)
+    finally:
+        if holder is not None:
+            holder.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from .labels import MARKER, label_key
-from .read import BLANK_CELL
+from .read import BLANK_CELL, FOOTNOTE
 
 NUMBER, BLANK = "number", "blank"
 
@@ -32,7 +32,7 @@ _VALUE = re.compile(
     r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
     r"(?P<note>[(（][^()（）|]{0,40}?\d[^()（）|]{0,40}?[)）])"
     r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、][^\s\d|.]))"
-    r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?)"
+    r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
     r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)(?![^\s|])"
                    r"|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$)")
@@ -46,11 +46,17 @@ class Token(NamedTuple):
     """A value as printed, with its evidence."""
 
     kind: str  # NUMBER | BLANK
-    raw: str  # as printed (after normalisation)
+    raw: str  # the value's characters, normalised (a footnote marker after it dropped)
     line: int  # 1-based line of the document text
     cell: int  # running number of the source cell it was printed in
     spaced: bool  # a separator came before it (False: glued to what was printed before)
     value: int | float | None = None
+    printed: str = ""  # as the file printed it, before any normalisation (12¹, １２)
+
+    @property
+    def footnote(self) -> bool:
+        """A footnote marker was printed after the number (12¹): stripped, not a digit."""
+        return len(self.printed) > len(self.raw)
 
     @property
     def is_digit_run(self) -> bool:
@@ -111,8 +117,10 @@ def label_pieces(label: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_records(text: str, start: int = 0, end: int | None = None) -> list[Record]:
-    """The records of ``text[start:end]``."""
+def build_records(text: str, start: int = 0, end: int | None = None, original: str | None = None) -> list[Record]:
+    """The records of ``text[start:end]``; ``original`` is the text before normalisation (the
+    same length), where each value's printed form is read."""
+    original = text if original is None else original
     end = len(text) if end is None else end
     span = text[start:end]
     if "-" in span or "—" in span or "–" in span or "页" in span or "/" in span:
@@ -140,12 +148,13 @@ def build_records(text: str, start: int = 0, end: int | None = None) -> list[Rec
                 if current.values or current.label:
                     records.append(current)
                 current = Record(between)
-        raw = m.group()
+        printed = original[start + at:start + m.end()]
         if kind == "number":
+            raw = m.group().rstrip(FOOTNOTE)
             current.values.append(new(Token, (NUMBER, raw, line, cell, spaced,
-                                              int(raw) if raw.isdigit() else number_value(raw))))
+                                              int(raw) if raw.isdigit() else number_value(raw), printed)))
         else:
-            current.values.append(new(Token, (BLANK, raw, line, cell, spaced, None)))
+            current.values.append(new(Token, (BLANK, m.group(), line, cell, spaced, None, printed)))
         gap = m.end()
     tail = span[gap:]
     if current.values or current.label:

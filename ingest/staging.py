@@ -6,8 +6,11 @@ a half-written Parquet behind.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +20,7 @@ from .form import Form
 from .parse import ParsedReport
 
 BATCH_REPORTS = 2000
+LOCK_FILE = ".gia-staging.lock"  # held by the one ingest writing the folder, and by publish while it copies it
 
 REPORTS = pa.schema([  # the contract's columns, then provenance
     ("report_id", pa.string()), ("source_path", pa.string()), ("source_format", pa.string()),
@@ -85,6 +89,7 @@ def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
 
 
 RUN_KEY = b"gia_run"
+STAGED_FILES = ("reports", "applications", "reviews", "proactive")
 
 
 def process_alive(pid: int) -> bool:
@@ -100,43 +105,64 @@ def process_alive(pid: int) -> bool:
 def run_ids(out_dir: Path) -> set[bytes | None]:
     """The run fingerprints the staged files carry: one when they were written by one complete run."""
     return {(pq.ParquetFile(out_dir / f"{name}.parquet").metadata.metadata or {}).get(RUN_KEY)
-            for name in ("reports", "applications", "reviews", "proactive")}
+            for name in STAGED_FILES}
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or file system cannot."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 class StagingWriter:
-    """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports; the files
-    appear under their names only on a clean exit."""
+    """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports. The new set is
+    written into a folder beside the staging folder and the two folders are swapped in one step
+    on a clean exit: the staging folder always holds one run's complete set (where the system
+    cannot swap folders, the four files are renamed in, and their shared fingerprint tells a set
+    cut short by a kill)."""
 
     def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
         self.schemas = schemas(list(extra_columns))
-        # a fingerprint of what the run wrote, in all four files: files of different runs (a run
-        # killed between the renames) disagree, and the same input gives the same bytes
+        # a fingerprint of what the run wrote, in all four files: files of different runs disagree,
+        # and the same input gives the same bytes
         self._fingerprint = hashlib.sha256()
         self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._pending = 0
-        self._tmp = {name: self.out / f".{name}.parquet.{os.getpid()}.tmp" for name in self.schemas}
+        self.next = self.out.parent / f".{self.out.name}.next-{os.getpid()}"
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.glob(".*.parquet.*.tmp"):  # left by a run that was killed
-            pid = stale.name.rsplit(".", 2)[-2]
-            if not (pid.isdigit() and process_alive(int(pid))):
-                stale.unlink(missing_ok=True)
+        for stale in self.out.parent.glob(f".{self.out.name}.next-*"):  # a killed run's (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in self.out.glob(".*.parquet.*.tmp"):
+            stale.unlink(missing_ok=True)
+        self.next.mkdir()
         return self
 
     def _remember(self, reports: pa.Table) -> None:
         for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
             self._fingerprint.update(f"{rid}\t{path}\n".encode())
 
+    def _writer(self, name: str) -> pq.ParquetWriter:
+        if name not in self._writers:
+            self._writers[name] = pq.ParquetWriter(self.next / f"{name}.parquet", self.schemas[name], compression="zstd")
+        return self._writers[name]
+
     def write(self, name: str, table: pa.Table) -> None:
         """Rows straight to the file (carried over from a previous run: before anything added)."""
         if name == "reports":
             self._remember(table)
-        if name not in self._writers:
-            self._writers[name] = pq.ParquetWriter(self._tmp[name], self.schemas[name], compression="zstd")
-        self._writers[name].write_table(table.select(self.schemas[name].names).cast(self.schemas[name]))
+        if table.num_rows:
+            self._writer(name).write_table(table.select(self.schemas[name].names).cast(self.schemas[name]))
 
     def add(self, tables: dict[str, pa.Table]) -> None:
         self._remember(tables["reports"])
@@ -148,23 +174,35 @@ class StagingWriter:
 
     def flush(self) -> None:
         for name, parts in self._buffers.items():
-            if name not in self._writers:
-                self._writers[name] = pq.ParquetWriter(self._tmp[name], self.schemas[name], compression="zstd")
+            writer = self._writer(name)
             table = pa.concat_tables(parts) if parts else self.schemas[name].empty_table()
             if table.num_rows:
-                self._writers[name].write_table(table)
+                writer.write_table(table)
             parts.clear()
         self._pending = 0
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.flush()
-            for w in self._writers.values():
-                w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
-        for w in self._writers.values():
-            w.close()
-        for name, tmp in self._tmp.items():
+        try:
             if exc_type is None:
-                os.replace(tmp, self.out / f"{name}.parquet")
-            elif tmp.exists():
-                tmp.unlink()
+                self.flush()
+                for w in self._writers.values():
+                    w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
+            for w in self._writers.values():
+                w.close()
+            if exc_type is None:
+                self._commit()
+        finally:
+            shutil.rmtree(self.next, ignore_errors=True)
+
+    def _commit(self) -> None:
+        """The new set in place of the old, in one step where the folder holds only staging files."""
+        ours = {f"{n}.parquet" for n in STAGED_FILES} | {LOCK_FILE}
+        lock = self.out / LOCK_FILE
+        if all(p.name in ours for p in self.out.iterdir()):
+            if lock.exists():  # the same file (and lock) in the new folder
+                os.link(lock, self.next / LOCK_FILE)
+            if exchange(self.next, self.out):
+                return  # self.next now holds the old set, removed on exit
+            (self.next / LOCK_FILE).unlink(missing_ok=True)
+        for name in STAGED_FILES:
+            os.replace(self.next / f"{name}.parquet", self.out / f"{name}.parquet")

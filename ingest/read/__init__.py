@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from .docx import docx_document
-from .document import BLANK_CELL, Document, Unreadable, normalise
+from .document import BLANK_CELL, FOOTNOTE, Document, Unreadable, normalise
 from .encoding import decode_text
 from .html import html_document, looks_like_html
 from .pdf import NoTextLayer, pdf_document
 from .text import text_document
 
-__all__ = ["BLANK_CELL", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "normalise", "read_document",
+__all__ = ["BLANK_CELL", "FOOTNOTE", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "normalise", "read_document",
            "source_format_of", "SUFFIXES"]
 
 FORMATS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html", ".shtml": "html",
@@ -42,7 +42,6 @@ def read_document(raw: bytes, suffix: str = "") -> Document:
     if fmt not in ("text", "html"):
         raise UnsupportedFormat(f"unsupported:{fmt}")
     text, encoding = decode_text(raw)
-    text = normalise(text)
     # a page saved as .txt is read as the HTML it is
     doc = html_document(text) if fmt == "html" or looks_like_html(text) else text_document(text)
     doc.encoding = encoding

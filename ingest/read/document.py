@@ -3,14 +3,18 @@
 Every format adapter (text, HTML, PDF, Word) produces one ``Document``. Its ``text`` is what the
 table reader scans as one character stream: ``|`` and tab mark cell boundaries the source kept
 (HTML cells, pipes, PDF column gaps), a newline a line break, and ``BLANK_CELL`` a cell the source
-printed empty. Lines of ``text`` map back to the source's lines (and pages, for PDF).
+printed empty. ``original`` is the same text before normalisation, character for character, so
+every value keeps what was printed. Lines of ``text`` map back to the source's lines (and pages).
 """
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 BLANK_CELL = "\u2205"  # an explicitly empty cell (HTML ``<td></td>``, a Word table's empty cell)
+FOOTNOTE = "\ue001"  # a superscript or subscript digit: a footnote marker, never a digit of a value
+SYMBOL = "\ue002"  # a character whose compatibility form holds digits (①, ⑴, ½): a list marker, not a value
 
 
 class Unreadable(Exception):
@@ -26,21 +30,45 @@ def row_line(texts: list[str]) -> str | None:
     cell is a position (a blank 总计 too), from the first printed cell on: ``BLANK_CELL``."""
     if not any(texts):
         return None
-    if any(t[:1].isdigit() or (t[:1] in "+-" and t[1:2].isdigit()) for t in texts):
+    if any((p := normalise(t[:2]))[:1].isdigit() or (p[:1] in "+-" and p[1:2].isdigit()) for t in texts):
         first = next(i for i, t in enumerate(texts) if t)
         return " | ".join(t or BLANK_CELL for t in texts[first:])
     return " | ".join(t for t in texts if t)
 
 
 def normalise(text: str) -> str:
-    """Fold full-width digits and punctuation (NFKC), unify line ends and minus signs."""
-    text = unicodedata.normalize("NFKC", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2212", "-")
+    """Fold full-width digits and punctuation, compatibility ideographs and odd spaces (what NFKC
+    folds one character to one), unify line ends and minus signs: character for character, so a
+    position in the result is the same position in ``text``. A footnote marker (``12¹``) and a
+    circled number do not become digits (NFKC would make 12¹ the number 121)."""
+    return text.replace("\r\n", " \n").translate(_folding())
+
+
+@cache
+def _folding() -> dict[int, str]:
+    table = {ord("\r"): "\n", ord("\u2212"): "-"}
+    for code in range(0x20000):  # the planes with compatibility characters that matter here
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded == ch:
+            continue
+        has_digit = any(c.isdigit() for c in folded)
+        if has_digit and unicodedata.category(ch) == "No" and len(folded) == 1 and ch in _SCRIPT_DIGITS:
+            table[code] = FOOTNOTE
+        elif has_digit and not ("\uff10" <= ch <= "\uff19" or "\U0001d7ce" <= ch <= "\U0001d7ff"):
+            table[code] = SYMBOL
+        elif len(folded) == 1:
+            table[code] = folded
+    return table
+
+
+_SCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
 
 
 @dataclass
 class Document:
-    text: str
+    text: str  # normalised (see ``normalise``)
+    original: str  # the same text as the format gave it, before normalisation: what values print as
     source_format: str = "text"
     encoding: str | None = None
     # where each line of ``text`` came from: the source line of text line i+1 (None: line i+1 itself)

@@ -28,7 +28,8 @@ def docx_document(raw: bytes) -> Document:
     lines: list[str] = []
     if body is not None:
         _block(body, lines)
-    return Document(text=normalise("\n".join(lines)), source_format="docx")
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format="docx")
 
 
 def _block(element: ElementTree.Element, lines: list[str]) -> None:

@@ -20,6 +20,9 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
 _INLINE_TAGS = frozenset("span font b i u s em strong small big sup sub a o ins del label".split())
 # the common lowercase inline tags, and the <p> Word wraps a cell's text in, go first in one C-level pass
+# an element the page does not show (display:none, visibility:hidden, hidden): its text is not the report's
+_HIDDEN = re.compile(r"""\sstyle\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden)|\shidden(?:[\s>=/]|$)""", re.I)
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:]*)\b[^>]*>")
 _COMMON_INLINE = re.compile(r"</?(?:span|font|o:p|strong|b|em|i|u|a)(?:\s[^>]*)?>")
 _CELL_PARAGRAPH = re.compile(r"(<t[dh]\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</t[dh]>)")
 _META = re.compile(r"<meta\s[^>]*?\bname\s*=\s*[\"']?([\w.:-]+)[^>]*?\bcontent\s*=\s*[\"']([^\"'>]*)", re.I)
@@ -31,13 +34,16 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_document(text: str) -> Document:
-    """``text`` is already normalised."""
+    if "none" in text or "hidden" in text:
+        text = _drop_hidden(text)
     text = _CELL_PARAGRAPH.sub(lambda m: m.group(1) or m.group(2), _COMMON_INLINE.sub("", text))
     lines = _Lines([m.start() for m in re.finditer("\n", text)])
     _scan(text, lines)
     head = text[: text.find("<body")] if "<body" in text else text[:20000]
     meta = {name: html.unescape(content).strip() for name, content in _META.findall(head) if content.strip()}
-    return Document(text="\n".join(lines.lines), source_format="html", source_lines=lines.numbers, meta=meta)
+    built = "\n".join(lines.lines)
+    return Document(text=normalise(built), original=built, source_format="html", source_lines=lines.numbers,
+                    meta={name: normalise(value) for name, value in meta.items()})
 
 
 class _Table:
@@ -181,6 +187,29 @@ def _scan(source: str, out: _Lines) -> None:
     out.close()
 
 
+def _drop_hidden(text: str) -> str:
+    """The page without the elements it does not show (their line breaks kept: lines stay the
+    file's)."""
+    out, pos = [], 0
+    for m in _START_TAG.finditer(text):
+        if m.start() < pos or not _HIDDEN.search(m.group()) or m.group().endswith("/>"):
+            continue
+        end = _element_end(text, m.group(1), m.end())
+        out += [text[pos:m.start()], "\n" * text.count("\n", m.start(), end)]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _element_end(source: str, tag: str, pos: int) -> int:
+    """Where the element whose start tag ends at ``pos`` ends (after its end tag; nested elements
+    of the same name counted)."""
+    depth = 1
+    for m in re.finditer(rf"<(/?){tag}\b[^>]*>", source[pos:], re.I):
+        depth += -1 if m.group(1) else (0 if m.group().endswith("/>") else 1)
+        if depth == 0:
+            return pos + m.end()
+    return len(source)
+
+
 def _unescape(chunk: str) -> str:
-    """Entities decoded and folded like the rest of the text (&#65297; is a full-width 1)."""
-    return normalise(html.unescape(chunk)) if "&" in chunk else chunk
+    return html.unescape(chunk) if "&" in chunk else chunk

@@ -64,7 +64,9 @@ def pdf_document(raw: bytes) -> Document:
     source_lines = []  # a PDF line's number is its line on its page
     for i, page in enumerate(pages):
         source_lines.append(source_lines[-1] + 1 if i and pages[i - 1] == page else 1)
-    return Document(text=normalise("\n".join(lines)), source_format="pdf", source_lines=source_lines, line_pages=pages)
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format="pdf", source_lines=source_lines,
+                    line_pages=pages)
 
 
 def page_lines(page: pdfium.PdfPage) -> list[str]:

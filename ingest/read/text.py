@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
+from .document import Document, normalise
 
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?)?[ \t]*$|^[ \t]*:?-{3,}:?[ \t]*$")
 _EMPHASIS = re.compile(r"\*\*|__")
 
 
 def text_document(text: str) -> Document:
-    """``text`` is already normalised."""
-    if "--" in text:
-        text = _MD_RULE.sub("", text)
+    if "--" in text:  # markdown noise blanked in place: positions stay the file's
+        text = _MD_RULE.sub(_blank, text)
     if "**" in text or "__" in text:
-        text = _EMPHASIS.sub("", text)
-    return Document(text=text, source_format="text")
+        text = _EMPHASIS.sub(_blank, text)
+    return Document(text=normalise(text), original=text, source_format="text")
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group())

@@ -3,12 +3,13 @@ import pytest
 
 from ingest.align import AlignedTable
 from ingest.cells import printed_cells, proactive_cells, review_cells
+from ingest.read import normalise
 from ingest.records import build_records
 
 
 def tokens_of(text):
     """The value tokens of a row printed as ``text``."""
-    return build_records("r " + text)[0].values if text else []
+    return build_records(normalise("r " + text), original="r " + text)[0].values if text else []
 
 
 def values(cells):
@@ -23,6 +24,7 @@ def values(cells):
     ("1 2", None, "row_incomplete:r:2/3"),  # a lost cell: which one is unknowable
     ("1 2 3 4", None, "row_overfull:r:4/3"),
     ("", None, "row_no_values:r"),
+    ("12¹ 0 3", [12, 0, 3], "footnote_marker:r:12¹"),  # a footnote marker stripped, not a digit
 ])
 def test_printed_cells(text, expected, warning):
     warnings = []
@@ -75,3 +77,12 @@ def test_a_value_printed_apart_from_its_row(form, note, expected, column):
 def test_values_apart_agreeing_in_every_placement_are_kept(form):
     got, _ = proactive(form, {"regulation": "22 235"}, {"art20_1": [("22", "")]})
     assert [got[f"regulation.{c}"] for c in ("issued", "abolished", "in_force")] == [22, None, None]
+
+
+def test_numbers_a_column_cannot_hold_are_null(form):
+    res = review_cells(tokens_of("0 0 0 0 0 0 0 0 0 0 0 0 0 0 123456789012345678901"), form)
+    assert res.cells["litigation_after_review.total"][0].value is None
+    assert "value_out_of_range:reviews:123456789012345678901" in res.warnings
+    got, warnings = proactive(form, {"administrative_license": "9007199254740993"})
+    assert got["administrative_license.decisions"] is None  # a double would store …992
+    assert "value_out_of_range:administrative_license:9007199254740993" in warnings

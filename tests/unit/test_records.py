@@ -75,3 +75,11 @@ def test_cell_line_and_separator_evidence():
 def test_a_span_of_the_text():
     text = "前言 2021\n规章 0 0 0"
     assert [(r.text, [t.line for t in r.values]) for r in build_records(text, text.index("规章"))] == [("规章", [2, 2, 2])]
+
+
+def test_each_value_keeps_what_was_printed():
+    text = "规章 １２ 12¹ ∅"
+    from ingest.read import normalise
+    tokens = build_records(normalise(text), original=text)[0].values
+    assert [(t.raw, t.value, t.printed, t.footnote) for t in tokens] == \
+        [("12", 12, "１２", False), ("12", 12, "12¹", True), ("∅", None, "∅", False)]

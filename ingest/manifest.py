@@ -1,0 +1,152 @@
+"""``--manifest CSV``: what a scraper already knows about each file, loaded as strictly as a loader
+should: nothing is applied silently.
+
+A ``path`` column (relative to RAW_DIR; a bare file name matches only when one file has that
+name) and any of ``title``, ``agency``, ``report_year``, ``published_at`` override what the parser
+found; every other column is kept beside the report (``manifest_<name>`` where it would clash with
+a staging column). Problems are reported row by row: an encoding other than UTF-8 (read as
+GB18030, said so), a duplicate path (the first row kept), a value of the wrong type (not applied),
+a path that matches no file, a bare name that matches several; a CSV that cannot be parsed (a stray
+quote) is an error naming its line.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+FIELDS = ("title", "agency", "report_year", "published_at")  # fill or override what the parser found
+RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "info_fee_yuan", "status",
+            "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version")
+YEARS = range(1990, 2101)
+
+
+class ManifestError(Exception):
+    """The manifest cannot be read at all."""
+
+
+@dataclass
+class Manifest:
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # path as written → row
+    columns: list[str] = field(default_factory=list)  # the extra columns, as staged
+    problems: list[str] = field(default_factory=list)  # one line per problem, with the CSV line
+    digest: str = ""  # of the bytes: part of the ingest version
+    _lines: dict[str, int] = field(default_factory=dict)  # path → CSV line
+    _bare: dict[str, list[str]] = field(default_factory=dict)  # bare name → the files that have it
+
+    def match(self, rels: list[str]) -> dict[str, dict[str, str]]:
+        """The row for each file (by its path relative to RAW_DIR); reports rows that match no file
+        and bare names that match several."""
+        names: dict[str, list[str]] = {}
+        for rel in rels:
+            names.setdefault(PurePosixPath(rel).name, []).append(rel)
+        matched: dict[str, dict[str, str]] = {}
+        known = set(rels)
+        for path, row in self.rows.items():
+            if path in known:
+                matched[path] = row
+            elif "/" not in path and len(names.get(path, ())) == 1:
+                matched.setdefault(names[path][0], row)
+            elif "/" not in path and path in names:
+                self.problems.append(f"line {self._lines[path]}: {path!r} names {len(names[path])} files; "
+                                     f"give the path (not applied)")
+                self._bare[path] = names[path]
+            else:
+                self.problems.append(f"line {self._lines[path]}: {path!r} matches no file under RAW_DIR")
+        return matched
+
+    def ambiguous(self, rel: str) -> str | None:
+        """The bare name a file shares with others, when a row names it by that name alone."""
+        name = PurePosixPath(rel).name
+        return name if rel in self._bare.get(name, ()) else None
+
+
+def load(path: Path) -> Manifest:
+    data = path.read_bytes()
+    manifest = Manifest(digest=hashlib.sha256(data).hexdigest()[:12])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ManifestError(f"{path}: neither UTF-8 nor GB18030") from None
+        manifest.problems.append("the file is not UTF-8: read as GB18030")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if "path" not in header:
+            raise ManifestError(f"{path}: needs a 'path' column (the header is {header})")
+        extra = [h for h in header if h and h != "path" and h not in FIELDS]
+        manifest.columns = [f"manifest_{h}" if h in RESERVED else h for h in extra]
+        for record in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in record):
+                continue
+            if len(record) != len(header):
+                manifest.problems.append(f"line {line}: {len(record)} fields, the header has {len(header)} (row skipped)")
+                continue
+            row = dict(zip(header, record))
+            key = row["path"].strip().replace("\\", "/").removeprefix("./")
+            if not key:
+                manifest.problems.append(f"line {line}: no path (row skipped)")
+            elif key in manifest.rows:
+                manifest.problems.append(f"line {line}: {key!r} again (the row on line {manifest._lines[key]} kept)")
+            else:
+                for problem in _bad_values(row):
+                    manifest.problems.append(f"line {line}: {problem} (not applied)")
+                manifest.rows[key] = row
+                manifest._lines[key] = line
+    except csv.Error as e:
+        raise ManifestError(f"{path} line {reader.line_num}: {e}") from None
+    return manifest
+
+
+def _bad_values(row: dict[str, str]) -> list[str]:
+    out = []
+    for key in ("report_year", "published_at"):
+        value = (row.get(key) or "").strip()
+        if value and parsed_value(key, value) is None:
+            out.append(f"{key} {value!r} is not {'a year 1990-2100' if key == 'report_year' else 'a date YYYY-MM-DD'}")
+    return out
+
+
+def parsed_value(key: str, value: str):
+    """A manifest field's value in its type, or None when it is not one."""
+    if key == "report_year":
+        try:
+            year = int(value)
+        except ValueError:
+            return None
+        return year if year in YEARS else None
+    if key == "published_at":
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return value
+
+
+def apply(rep, row: dict[str, str] | None, columns: list[str], ambiguous: str | None = None) -> dict[str, str | None]:
+    """Override the report's fields with the row's and return its extra columns' values."""
+    extras: dict[str, str | None] = {c: None for c in columns}
+    if ambiguous:
+        rep.warnings.append(f"manifest_ambiguous_name:{ambiguous}")
+    if not row:
+        return extras
+    for key in FIELDS:
+        value = (row.get(key) or "").strip()
+        if not value:
+            continue
+        parsed = parsed_value(key, value)
+        if parsed is None:
+            rep.warnings.append(f"manifest_bad_value:{key}:{value}")
+        else:
+            setattr(rep, key, parsed)
+    for c in columns:
+        source = c[len("manifest_"):] if c.startswith("manifest_") and c not in row else c
+        extras[c] = (row.get(source) or "").strip() or None
+    return extras
