@@ -29,7 +29,8 @@ _ART20 = re.compile(r"第二十条第\s*[(（]\s*([一二三四五六七八九�
 # headers and first rows only the tables print; the prose before the first of them and after table
 # 四's header (its values printed just after it) is not read as tables
 _TABLE_ANCHOR = re.compile(r"第二十条第|申请人情况|本年新收|上年结转|结果维持|尚未审结")
-_LAST_HEADER = "尚未审结"
+# table 四's header words; some print split across cells (尚未 | 总计 … 审结), so any of them counts
+_LAST_HEADER = re.compile(r"尚未审结|结果维持|复议后起诉|直接起诉")
 ANCHOR_BACKOFF = 300  # characters before the first anchor still read (a table's title and header)
 VALUES_REACH = 1500  # characters after table 四's last header word its values are printed within
 _LIST_NUMBER = re.compile(r"(?<!\d)(\d)\.")
@@ -83,7 +84,7 @@ def tables_span(text: str) -> tuple[int, int]:
     only they print to a little after table 四's header (the whole text when they print none)."""
     m = _TABLE_ANCHOR.search(text)
     start = max(0, m.start() - ANCHOR_BACKOFF) if m else 0
-    last = text.rfind(_LAST_HEADER)
+    last = max((m.start() for m in _LAST_HEADER.finditer(text, start)), default=-1)
     return start, min(len(text), last + VALUES_REACH) if last >= start else len(text)
 
 

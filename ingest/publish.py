@@ -43,6 +43,7 @@ def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str |
     try:
         with locks.holding(folder / f".{warehouse.name}.lock", f"warehouse {warehouse}"):
             _remove_dead_builds(folder, warehouse.name)
+            _no_writer(warehouse)  # checked again at the swap; refusing now saves a build
             build = folder / f".{warehouse.name}.build-{os.getpid()}"
             build.mkdir()
             try:
@@ -125,18 +126,29 @@ def _settle(built: Path) -> None:
         con.sql("select count(*) from dim_report").fetchall()
 
 
+def _reader(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current file (None: there is none, or it is not a DuckDB
+    file we can read); Refused when a writer has it (DuckDB's lock refuses readers then)."""
+    if not warehouse.exists():
+        return None
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise Refused(f"another process has {warehouse} open for writing (a DuckDB session, a BI "
+                          "tool?): close it, then publish") from None
+        return None
+
+
+def _no_writer(warehouse: Path) -> None:
+    if (con := _reader(warehouse)) is not None:
+        con.close()
+
+
 def _swap(built: Path, warehouse: Path) -> None:
     """Rename the new file over the old one. A read-only connection held meanwhile keeps any
-    writer out (DuckDB's own lock); one that cannot be opened means a writer has the file."""
-    holder = None
-    if warehouse.exists():
-        try:
-            holder = duckdb.connect(str(warehouse), read_only=True)
-        except duckdb.IOException as e:
-            if "lock" in str(e).lower():
-                raise Refused(f"another process has {warehouse} open for writing (a DuckDB session, a BI "
-                              "tool?): close it, then publish") from None
-            holder = None  # not a DuckDB file we can read: replaced like any other
+    writer out (DuckDB's own lock)."""
+    holder = _reader(warehouse)
     try:
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)  # a killed writer's: not the new file's
         os.replace(built, warehouse)

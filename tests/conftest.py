@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,34 @@ def form():
 
 def load_gold(name: str) -> dict:
     return json.loads((SAMPLES / "gold" / name).read_text(encoding="utf-8"))
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"}
+
+
+def publish(staging: Path, warehouse: Path, timeout: float = 300):
+    """``python -m ingest.publish`` in a child process, as a user runs it."""
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "ingest.publish", "--warehouse", str(warehouse), "--staging",
+                           str(staging), "--", "--quiet"], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def staged_state(out: Path) -> dict:
+    """The four staging files' rows, comparable across runs (file mtimes aside)."""
+    import duckdb
+
+    def rows(name: str, columns: str = "*") -> list:
+        return duckdb.sql(f"select {columns} from read_parquet('{out}/{name}.parquet') order by all").fetchall()
+    return {"reports": rows("reports", "* exclude (mtime_ns)"),
+            **{name: rows(name) for name in ("applications", "reviews", "proactive")}}
+
+
+def warehouse_state(path: Path) -> dict:
+    """Every table's row count and an order-free hash of its rows: equal states, equal contents."""
+    import duckdb
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [t for t, in con.sql("select table_name from information_schema.tables "
+                                      "where table_schema = 'main' order by 1").fetchall()]
+        return {t: con.sql(f'select count(*), sum(hash(r)) from "{t}" r').fetchone() for t in tables}

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SAMPLE_COUNT
+from conftest import ENV, SAMPLE_COUNT
 from ingest.cli import run
 from ingest.read import Unreadable, read_document
 from ingest.parse import parse_report
@@ -21,7 +21,6 @@ from ingest.synth import write_corpus
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples" / "raw").glob("*.txt"))
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"}
 
 
 def staged(out: Path, name: str, sql: str = "*", where: str = "true") -> list:
@@ -145,54 +144,7 @@ def test_fuzzed_samples_never_raise_nor_invent_values(seed):
                 assert c.raw and c.raw in squeezed, c  # printed in the input (a decoded run's cut: within its run)
 
 
-# --- safe rebuilds --------------------------------------------------------------------------------
-
-def publish(staging: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest.publish", "--warehouse", str(warehouse), "--staging",
-                           str(staging), "--", "--quiet"], cwd=ROOT, env=ENV, capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rebuild")
-    run(ROOT / "samples" / "raw", tmp / "staging", jobs=1, progress=False)
-    done = publish(tmp / "staging", tmp / "gia.duckdb")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return tmp
-
-
-def test_a_reader_keeps_working_while_the_warehouse_is_rebuilt(built, tmp_path):
-    reader = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time\n"
-         f"con = duckdb.connect({str(built / 'gia.duckdb')!r}, read_only=True)\n"
-         "print(con.sql('select count(*) from dim_report').fetchone()[0], flush=True)\n"
-         "sys.stdin.readline()\n"
-         "print(con.sql('select count(*) from fct_applications').fetchone()[0], flush=True)\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert reader.stdout.readline().strip() == str(SAMPLE_COUNT)  # the reader has the file open
-    with duckdb.connect(str(built / "gia.duckdb"), read_only=True) as con:
-        old_cells = con.sql("select count(*) from fct_applications").fetchone()[0]
-    more = tmp_path / "raw"
-    shutil.copytree(ROOT / "samples" / "raw", more)
-    write_corpus(tmp_path / "synthetic", 3, seed=5)
-    for p in (tmp_path / "synthetic" / "raw").iterdir():
-        shutil.copy(p, more)
-    run(more, built / "staging", jobs=1, progress=False)
-    done = publish(built / "staging", built / "gia.duckdb")  # while the reader holds the old file
-    assert done.returncode == 0, done.stdout + done.stderr
-    out, _ = reader.communicate("go\n", timeout=60)
-    assert reader.returncode == 0 and out.strip() == str(old_cells)  # the old warehouse, whole
-    with duckdb.connect(str(built / "gia.duckdb"), read_only=True) as con:
-        assert con.sql("select count(*) from dim_report").fetchone() == (SAMPLE_COUNT + 3,)
-
-
-def test_a_failed_build_keeps_the_last_good_warehouse(built, tmp_path):
-    before = (built / "gia.duckdb").read_bytes()
-    done = publish(tmp_path / "no_such_staging", built / "gia.duckdb")
-    assert done.returncode != 0 and "is unchanged" in done.stderr
-    assert (built / "gia.duckdb").read_bytes() == before
-    assert not list(built.glob(".gia.duckdb.build-*"))  # the half-built file is gone
-
+# --- interrupted runs ------------------------------------------------------------------------
 
 def test_killing_ingest_mid_run_loses_and_duplicates_nothing(tmp_path):
     write_corpus(tmp_path / "corpus", 1200, seed=9)

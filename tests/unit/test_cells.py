@@ -71,7 +71,7 @@ def test_table_two_runs_only_when_forced(form, run, expected):
 def test_a_value_printed_apart_from_its_row(form, note, expected, column):
     got, warnings = proactive(form, {"normative_document": "34 189"}, {"art20_1": [("55", note)]})
     assert [got[f"normative_document.{c}"] for c in ("issued", "abolished", "in_force")] == expected
-    assert f"cell_apart:normative_document:55" + (f":{column}" if column else "") in warnings
+    assert "cell_apart:normative_document:55" + (f":{column}" if column else "") in warnings
 
 
 def test_values_apart_agreeing_in_every_placement_are_kept(form):
