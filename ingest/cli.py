@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
 
-from . import locks, manifest as manifests
+from . import agency, locks, manifest as manifests
 from .files import Entry, NotRead, list_files, read_file
 from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
@@ -112,6 +112,7 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
     for entry, row, ambiguous in tasks:
         rep = _parse_file(entry)
         extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
+        rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
             rep.warnings.append(f"duplicate_of:{copy_of}")

@@ -18,11 +18,14 @@ from .form import seeds_dir
 from .staging import STAGED_FILES, run_ids
 
 
+SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "agency_aliases.csv")
+
+
 def ingest_version(manifest_digest: str = "", max_bytes: int = 0) -> str:
     """Changes whenever the parser, the form, the manifest or the size limit does: staged rows of
     another version are parsed again, and replaced."""
     h = hashlib.sha256()
-    sources = sorted(Path(__file__).parent.rglob("*.py")) + [seeds_dir() / "form_rows.csv", seeds_dir() / "form_identities.csv"]
+    sources = sorted(Path(__file__).parent.rglob("*.py")) + [seeds_dir() / name for name in SEEDS_READ]
     for path in sources:
         h.update(path.relative_to(Path(__file__).parent.parent).as_posix().encode() if path.suffix == ".py" else path.name.encode())
         h.update(path.read_bytes())

@@ -3,7 +3,8 @@ should: nothing is applied silently.
 
 A ``path`` column (relative to RAW_DIR; a bare file name matches only when one file has that
 name) and any of ``title``, ``agency``, ``report_year``, ``published_at`` override what the parser
-found; every other column is kept beside the report (``manifest_<name>`` where it would clash with
+found; ``division_code`` (GB/T 2260), ``province``, ``city`` and ``county`` place the agency
+(ingest/agency.py); every column but these four FIELDS is kept beside the report (``manifest_<name>`` where it would clash with
 a staging column). Problems are reported row by row: an encoding other than UTF-8 (read as
 GB18030, said so), a duplicate path (the first row kept), a value of the wrong type (not applied),
 a path that matches no file, a bare name that matches several; a CSV that cannot be parsed (a stray
@@ -20,7 +21,9 @@ from pathlib import Path, PurePosixPath
 
 FIELDS = ("title", "agency", "report_year", "published_at")  # fill or override what the parser found
 RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "info_fee_yuan", "status",
-            "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version")
+            "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version", "contact_address", "division_code",
+            "division_status", "division_source", "division_candidates", "township", "agency_level", "agency_kind",
+            "agency_key")
 YEARS = range(1990, 2101)
 
 

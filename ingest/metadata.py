@@ -34,6 +34,7 @@ FEE_SUBJECT = re.compile(r"信息(?:公开)?处理费|(?:信息公开|公开申�
 _FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零"
                        r"|(?<![\d.,])0(?:\.0+)?\s*元")
 _FEE_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
+_ADDRESS = re.compile(r"(?:联系地址|通讯地址|办公地址|地址)\s*[:：][\s|]*([^\n;；,，。)）|]{4,60})")
 _SENTENCE_AT = re.compile(r"[^。;\n]+")
 
 
@@ -44,6 +45,7 @@ class Metadata:
     report_year: int | None = None
     published_at: dt.date | None = None
     layout_reference: str | None = None
+    contact_address: str | None = None
     info_fee_yuan: float | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -165,6 +167,13 @@ def find_info_fee(text: str) -> tuple[float | None, list[str]]:
     return found[0], []
 
 
+def find_contact_address(text: str) -> str | None:
+    """The address printed for questions (地址:纳溪区云溪西路一段99号): it places an agency whose
+    name does not say where it is."""
+    m = _ADDRESS.search(text)
+    return m.group(1).strip() if m else None
+
+
 def extract(text: str, page_meta: dict[str, str] | None = None) -> Metadata:
     md = Metadata()
     md.title, md.agency, title_year = find_title(text, page_meta)
@@ -177,6 +186,7 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> Metadata:
     if how:
         md.warnings.append(how)
     md.layout_reference = find_layout_reference(text)
+    md.contact_address = find_contact_address(text)
     md.info_fee_yuan, fee_warnings = find_info_fee(text)
     md.warnings.extend(fee_warnings)
     return md

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from . import metadata
+from .agency import AgencyPlace
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
     find_reviews, form_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
@@ -35,6 +36,8 @@ class ParsedReport:
     applications_layout: str | None = None  # the form table 三 follows (2019: 其他处理 as one row)
     published_at: dt.date | None = None
     info_fee_yuan: float | None = None
+    contact_address: str | None = None
+    place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
     warnings: list[str] = field(default_factory=list)
     # cells with the source line (and page) they are printed on
     applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
@@ -75,7 +78,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.encoding, rep.source_format = doc.encoding, doc.source_format
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
-    rep.published_at, rep.info_fee_yuan = md.published_at, md.info_fee_yuan
+    rep.published_at, rep.info_fee_yuan, rep.contact_address = md.published_at, md.info_fee_yuan, md.contact_address
     rep.warnings.extend(md.warnings)
     read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
     return rep

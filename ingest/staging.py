@@ -29,6 +29,12 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
     ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
+    ("contact_address", pa.string()),
+])
+PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
+    ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
+    ("division_candidates", pa.list_(pa.string())), ("township", pa.string()), ("agency_level", pa.string()),
+    ("agency_kind", pa.string()), ("agency_key", pa.string()),
 ])
 APPLICATIONS = pa.schema([
     ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
@@ -55,6 +61,8 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
     for rep, extra, cells_wanted in zip(reports, extras, with_cells):
         for name in REPORTS.names:
             r[name].append(version if name == "ingest_version" else getattr(rep, name))
+        for name in PLACE.names:
+            r[name].append(getattr(rep.place, name))
         for name in extra_columns:
             r[name].append(extra.get(name))
         if not (rep.layout and cells_wanted):
@@ -82,7 +90,7 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
 
 
 def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
-    reports = REPORTS
+    reports = pa.schema([*REPORTS, *PLACE])
     for name in extra_columns:
         reports = reports.append(pa.field(name, pa.string()))
     return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE}

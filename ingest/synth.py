@@ -85,19 +85,24 @@ def random_truth(rng: random.Random, layout: str | None = None, form: Form | Non
                  f"{year + 1}-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}")
 
 
-CITIES = ("泸州", "烟台", "株洲", "厦门", "龙岩", "温州", "绵阳", "保定", "赣州", "南阳", "柳州", "曲靖")
+# real prefecture-level cities and districts of theirs, so that names resolve to real divisions
+PLACES = tuple((city, district) for city, districts in (
+    ("泸州", "江阳 纳溪 龙马潭"), ("烟台", "芝罘 福山 牟平 莱山"), ("株洲", "荷塘 芦淞 石峰 天元"),
+    ("厦门", "思明 海沧 湖里 集美"), ("龙岩", "新罗 永定"), ("温州", "鹿城 龙湾 瓯海"), ("绵阳", "涪城 游仙"),
+    ("保定", "竞秀 莲池 满城"), ("赣州", "章贡 南康"), ("南阳", "宛城 卧龙"), ("柳州", "城中 鱼峰 柳南 柳北"),
+    ("曲靖", "麒麟 沾益 马龙"), ("成都", "锦江 青羊 金牛 武侯 成华"), ("杭州", "上城 拱墅 西湖 滨江"),
+    ("济南", "历下 市中 槐荫")) for district in districts.split())
 TOWNS = ("湖山", "青山", "白沙", "石桥", "高坪", "大田", "新塘", "龙泉", "长乐", "安平", "平安", "永和", "东坝", "西城",
          "南岭", "北岗", "清溪", "桃源", "金鸡", "凤凰", "临江", "双河", "马鞍", "黄土", "朱家", "何庄", "李集", "柳林",
          "杨湾", "松林", "梅林", "竹园", "柏树", "槐荫", "枫桥", "芦溪", "荷塘", "兰田", "菊岭", "茶山")
-DISTRICTS = ("纳溪", "芝罘", "芦淞", "海沧", "永定", "鹿城", "涪城", "莲池", "章贡", "卧龙", "城中", "麒麟")
 BODIES = ("人民政府", "发展和改革局", "教育局", "财政局", "自然资源局", "生态环境局", "卫生健康委员会", "市场监督管理局",
           "住房和城乡建设局", "交通运输局", "人民政府办公室", "司法局")
 
 
 def agency_name(n: int) -> str:
-    """The n-th of 70,848 plausible agencies (city × district × town × body): the same n, the same body."""
-    city, district, body = CITIES[n % 12], DISTRICTS[n // 12 % 12], BODIES[n // 144 % 12]
-    town = n // 1728 % (len(TOWNS) + 1)
+    """The n-th of 23,616 plausible agencies (district × body × town): the same n, the same body."""
+    (city, district), body = PLACES[n % len(PLACES)], BODIES[n // len(PLACES) % len(BODIES)]
+    town = n // (len(PLACES) * len(BODIES)) % (len(TOWNS) + 1)
     return f"{city}市{district}区{TOWNS[town - 1] + '镇' if town else ''}{body}"
 
 

@@ -1,11 +1,18 @@
-{#- Table 三's atomic cells (the six applicant columns, not the printed 总计) with their row group:
-    what fct_applications (outcomes) and fct_application_intake (flows) each take a part of. -#}
+{#- Table 三's atomic cells (the six applicant columns, not the printed 总计) of the canonical
+    report of each agency-year, with their row group and where each was printed: what
+    fct_applications (outcomes) and fct_application_intake (flows) each take a part of. -#}
 {{ config(materialized='view') }}
 with
 
 cells as (
 
     select * from {{ ref('stg_applications') }}
+
+),
+
+reports as (
+
+    select report_id, source_path from {{ ref('int_reports') }} where is_canonical
 
 ),
 
@@ -31,8 +38,11 @@ final as (
         cells.value,
         cells.value is null as is_missing,
         cells.raw_text,
+        reports.source_path,
+        cells.source_page,
         cells.source_line
     from cells
+    inner join reports using (report_id)
     inner join form_rows using (row_code)
     inner join applicants using (applicant_type)
 

@@ -1,8 +1,8 @@
 {#-
     The check no single report can make: this year's 上年结转 (carried_over) should equal last
     year's 结转下年度继续办理 (carried_forward) for the same agency (agency_key), per applicant column.
-    Only an agency-year with exactly one report is compared: with several, which report continues
-    which is not determined (and pairing them all grows with the square of the copies).
+    Only canonical reports of agencies placed in a division (or central) are compared: a name
+    several divisions share (市中区) or none could place may be two bodies.
 -#}
 with
 
@@ -10,8 +10,8 @@ reports as (
 
     select report_id, agency_key, report_year
     from {{ ref('int_reports') }}
-    where agency_key is not null and report_year is not null and layout is not null
-    qualify count(*) over (partition by agency_key, report_year) = 1
+    where is_canonical and division_status in ('mapped', 'central')
+        and report_year is not null and layout is not null
 
 ),
 

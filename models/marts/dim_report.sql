@@ -1,3 +1,5 @@
+{#- One row per report: who reported, for which year, in which layout and format, how it parsed,
+    whether it is the one counted for its agency-year, and the --manifest's own columns. -#}
 with
 
 reports as (
@@ -14,18 +16,35 @@ final as (
         agency_key,
         report_year,
         layout,
+        applications_layout,
         published_at,
         status,
         warning_count,
         warnings,
+        cells_read,
+        report_role,
+        is_canonical,
+        canonical_report_id,
+        canonical_reason,
+        alternate_paths,
+        has_rival_report,
+        agency_year_reports,
         title,
+        division_code,
+        division_status,
+        agency_level,
+        agency_kind,
+        township,
+        contact_address,
         source_path,
         source_paths,
         copies,
-        coalesce(agency_year_reports > 1, false) as has_rival_report,
         source_format,
         encoding,
         size_bytes
+        {%- for column in manifest_columns(ref('stg_reports')) %},
+        "{{ column }}"
+        {%- endfor %}
     from reports
 
 )

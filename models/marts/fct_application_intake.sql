@@ -1,4 +1,5 @@
-{#- Requests received, carried over from last year and carried forward to next, per applicant type. -#}
+{#- Requests received, carried over from last year and carried forward to next, per applicant
+    type (canonical reports). -#}
 with
 
 cells as (
@@ -16,6 +17,8 @@ final as (
         value,
         is_missing,
         raw_text,
+        source_path,
+        source_page,
         source_line
     from cells
     where group_code in ('intake', 'carry_forward')

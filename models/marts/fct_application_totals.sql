@@ -1,4 +1,5 @@
-{#- The totals each report prints (总计 column, (七)总计 row), kept apart from the atomic facts. -#}
+{#- The totals each canonical report prints (总计 column, (七)总计 row), kept apart from the atomic
+    facts: what the identity checks compare the atomic cells with. -#}
 with
 
 cells as (
@@ -7,18 +8,27 @@ cells as (
 
 ),
 
+reports as (
+
+    select report_id, source_path from {{ ref('int_reports') }} where is_canonical
+
+),
+
 final as (
 
     select
-        report_id,
-        row_code,
-        applicant_type,
-        case when applicant_type = 'total' then 'row_total' else 'outcome_total' end as total_kind,
-        value as reported_value,
-        raw_text,
-        source_line
+        cells.report_id,
+        cells.row_code,
+        cells.applicant_type,
+        case when cells.applicant_type = 'total' then 'row_total' else 'outcome_total' end as total_kind,
+        cells.value as reported_value,
+        cells.raw_text,
+        reports.source_path,
+        cells.source_page,
+        cells.source_line
     from cells
-    where applicant_type = 'total' or row_code = 'total_processed'
+    inner join reports using (report_id)
+    where cells.applicant_type = 'total' or cells.row_code = 'total_processed'
 
 )
 

@@ -1,4 +1,4 @@
-{#- Atomic cells of table 三's outcome rows: summing value never double counts. -#}
+{#- Atomic cells of table 三's outcome rows (canonical reports): summing value never double counts. -#}
 with
 
 cells as (
@@ -22,6 +22,8 @@ final as (
         cells.value,
         cells.is_missing,
         cells.raw_text,
+        cells.source_path,
+        cells.source_page,
         cells.source_line
     from cells
     inner join outcomes on outcomes.outcome_code = cells.row_code

@@ -3,7 +3,7 @@ with
 
 reports as (
 
-    select report_id, layout, info_fee_yuan from {{ ref('int_reports') }} where status <> 'unreadable'
+    select report_id, layout, info_fee_yuan from {{ ref('int_reports') }} where is_canonical and status <> 'unreadable'
 
 ),
 

@@ -1,3 +1,5 @@
+{#- Table 二 (第二十条 items) per canonical report × measure, the layout on every row, the
+    concept comparable across layouts, and amounts in yuan. -#}
 with
 
 cells as (
@@ -8,7 +10,7 @@ cells as (
 
 reports as (
 
-    select report_id, layout from {{ ref('int_reports') }}
+    select report_id, layout, source_path from {{ ref('int_reports') }} where is_canonical
 
 ),
 
@@ -18,20 +20,54 @@ measures as (
 
 ),
 
+concepts as (
+
+    select measure, concept, comparability, amount_unit from {{ ref('proactive_concepts') }}
+
+),
+
+-- an amount's unit: the form's (万元 in the 2021 header), else what the cell prints (2019 采购总金额)
+units as (
+
+    select
+        cells.*,
+        case
+            when concepts.amount_unit = '10k_yuan' then '10k_yuan'
+            when concepts.amount_unit = 'as_printed' and cells.raw_text like '%万元' then '10k_yuan'
+            when concepts.amount_unit = 'as_printed' and cells.raw_text like '%元' then 'yuan'
+        end as amount_unit,
+        concepts.amount_unit is not null as is_amount
+    from cells
+    left join concepts using (measure)
+
+),
+
 final as (
 
     select
-        cells.report_id,
+        units.report_id,
         reports.layout,
-        cells.measure,
+        units.measure,
         measures.item,
         measures.unit,
-        cells.value,
-        cells.raw_text,
-        cells.source_line
-    from cells
+        concepts.concept,
+        concepts.comparability,
+        units.value,
+        case
+            when not units.is_amount then null
+            when units.value = 0 then 0  -- nothing, in any unit
+            when units.amount_unit = '10k_yuan' then units.value * 10000
+            when units.amount_unit = 'yuan' then units.value
+        end as amount_yuan,
+        units.amount_unit,
+        units.raw_text,
+        reports.source_path,
+        units.source_page,
+        units.source_line
+    from units
     inner join reports using (report_id)
     inner join measures using (measure)
+    left join concepts using (measure)
 
 )
 

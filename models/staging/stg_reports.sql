@@ -25,12 +25,31 @@ renamed as (
         len(warnings) as warning_count,
         encoding,
 
+        ---------- where the agency sits (ingest/agency.py)
+        agency_key,
+        division_code,
+        division_status,
+        division_source,
+        division_candidates,
+        township,
+        agency_level,
+        agency_kind,
+        contact_address,
+
         ---------- numerics
         info_fee_yuan,
         size_bytes,
 
         ---------- dates
-        published_at
+        published_at,
+
+        ---------- the --manifest's own columns (source URL, crawl time …), as given
+        {%- for column in manifest_columns(source('staging', 'reports')) %}
+        "{{ column }}",
+        {%- endfor %}
+
+        ---------- when the ingest read the file
+        ingest_version
 
     from source
 
