@@ -11,13 +11,18 @@ QUERIES = [
     ("Reports by status and layout",
      "select status, coalesce(layout, '-') as layout, count(*) as reports, sum(warning_count)::bigint as warnings "
      "from dim_report group by all order by all"),
+    ("Agencies by province and level (dim_agency)",
+     "select coalesce(province_name, '-') as province, coalesce(agency_level, '-') as level, division_status, "
+     "count(*) as agencies, sum(canonical_reports)::bigint as reports from dim_agency group by all order by all"),
+    ("Reports per agency-year: counted (canonical) and not",
+     "select report_role, count(*) as reports from dim_report group by all order by all"),
     ("Requests per report (table 三: atomic cells summed over applicant types)",
      "select r.agency, r.report_year, r.layout, "
      "sum(i.value) filter (where i.flow = 'new_received')::bigint as new_received, "
      "sum(i.value) filter (where i.flow = 'carried_over')::bigint as carried_over, "
      "sum(i.value) filter (where i.flow = 'carried_forward')::bigint as carried_forward, "
      "count(*) filter (where i.is_missing) as missing_cells "
-     "from dim_report r join fct_application_intake i using (report_id) group by all order by r.report_year, r.agency"),
+     "from dim_report r join fct_application_intake i using (report_id) group by all order by r.report_year, r.agency limit 30"),
     ("Identity checks (勾稽关系) by status",
      "select check_kind, identity_id, count(*) filter (where status = 'pass') as pass, "
      "count(*) filter (where status = 'fail') as fail, count(*) filter (where status = 'not_assessable') as not_assessable "

@@ -48,3 +48,14 @@ def warehouse_state(path: Path) -> dict:
         tables = [t for t, in con.sql("select table_name from information_schema.tables "
                                       "where table_schema = 'main' order by 1").fetchall()]
         return {t: con.sql(f'select count(*), sum(hash(r)) from "{t}" r').fetchone() for t in tables}
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The bundled sample reports, ingested and published as a user's `make demo` does."""
+    from ingest.cli import run
+    tmp = tmp_path_factory.mktemp("sample_wh")
+    run(SAMPLES / "raw", tmp / "staging", jobs=1, progress=False)
+    done = publish(tmp / "staging", tmp / "gia.duckdb")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return tmp / "gia.duckdb"

