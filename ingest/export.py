@@ -75,7 +75,7 @@ def _workbook(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], pat
     for name, description in tables:
         rows = con.sql(f'select count(*) from main."{name}"').fetchone()[0]
         if rows > EXCEL_ROWS:
-            contents.append([name, rows, f"too long for one sheet: use CSV or Parquet / 行数超过 Excel 上限，请用 CSV 或 Parquet"])
+            contents.append([name, rows, "too long for one sheet: use CSV or Parquet / 行数超过 Excel 上限，请用 CSV 或 Parquet"])
             continue
         contents.append([name, rows, description])
         sheet = wb.create_sheet(name[:31])

@@ -13,7 +13,6 @@ import psutil
 import pytest
 
 from conftest import ENV, ROOT, publish, staged_state, warehouse_state
-from ingest.cli import run
 from ingest.synth import write_corpus
 
 SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)  # kill -9, kill, Ctrl-C
