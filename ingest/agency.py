@@ -23,7 +23,6 @@ from pathlib import Path
 from .form import seeds_dir
 
 MAPPED, AMBIGUOUS, UNKNOWN, CENTRAL = "mapped", "ambiguous", "unknown", "central"
-LEVELS = ("central", "province", "prefecture", "county", "township", "subdistrict")
 
 _PUNCT = re.compile(r"[\s\u3000()（）《》“”\"'、，,。.:：;；·\-—_/]+")
 _GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
@@ -55,7 +54,7 @@ class AgencyPlace:
     division_source: str | None = None  # name | title | address | manifest | alias
     division_candidates: list[str] | None = None  # the codes an ambiguous name may be
     township: str | None = None
-    agency_level: str | None = None  # LEVELS
+    agency_level: str | None = None  # central | province | prefecture | county | township | subdistrict
     agency_kind: str | None = None  # government | department | zone
     agency_key: str | None = None
 
