@@ -76,16 +76,23 @@ def overview(con) -> None:
     st.dataframe(queries.failing_checks(con), hide_index=True, width="stretch")
 
 
+def pick(con, search, prompt: str, label: str, describe):
+    """A search box and a choice among what it finds: the chosen row, or None when nothing matches."""
+    text = st.text_input(prompt, value="")
+    found = search(con, text.strip())
+    if found.empty:
+        st.info("没有找到 Nothing found")
+        return None
+    labels = [describe(r) for r in found.itertuples()]
+    return found.iloc[st.selectbox(label, range(len(labels)), format_func=lambda i: labels[i])]
+
+
 def agency_page(con) -> None:
     st.header("机关 Agency")
-    text = st.text_input("搜索机关名称或省份 Search an agency or province", value="")
-    found = queries.find_agencies(con, text.strip())
-    if found.empty:
-        st.info("没有找到 No agency found")
+    row = pick(con, queries.find_agencies, "搜索机关名称或省份 Search an agency or province", "机关 Agency",
+               lambda r: f"{r.agency} · {r.province_name or '未定位'} · {r.agency_key}")
+    if row is None:
         return
-    labels = [f"{r.agency} · {r.province_name or '未定位'} · {r.agency_key}" for r in found.itertuples()]
-    chosen = st.selectbox("机关 Agency", range(len(labels)), format_func=lambda i: labels[i])
-    row = found.iloc[chosen]
     st.caption(f"区划 {row.province_name or ''} {row.prefecture_name or ''} {row.county_name or ''} · 层级 {row.agency_level} · "
                f"定位 {row.division_status} · {row.first_year}–{row.last_year}")
     years = queries.agency_years(con, row.agency_key)
@@ -123,14 +130,11 @@ def _highlight(failing: set[tuple[str, str]], columns: list[str]):
 
 def report_page(con) -> None:
     st.header("报告 Report")
-    text = st.text_input("按机关或路径筛选 Filter by agency or path", value="")
-    listed = queries.reports(con, text.strip())
-    if listed.empty:
-        st.info("没有报告 No report")
+    chosen = pick(con, queries.reports, "按机关或路径筛选 Filter by agency or path", "报告 Report",
+                  lambda r: f"{r.agency or '?'} · {r.report_year or '?'} · {r.source_path}")
+    if chosen is None:
         return
-    labels = [f"{r.agency or '?'} · {r.report_year or '?'} · {r.source_path}" for r in listed.itertuples()]
-    chosen = st.selectbox("报告 Report", range(len(labels)), format_func=lambda i: labels[i])
-    rid = listed.iloc[chosen].report_id
+    rid = chosen.report_id
     meta = queries.report(con, rid)
     st.caption(f"{meta['title'] or ''} · 版式 {meta['layout']} · {meta['source_format']} · 状态 {meta['status']} · "
                f"角色 {meta['report_role']} · {meta['source_path']}")
