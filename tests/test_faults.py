@@ -62,7 +62,9 @@ def test_runs_killed_at_random_points_leave_a_clean_state_or_the_previous_one(cl
     staging, warehouse = tmp_path / "staging", tmp_path / "gia.duckdb"
     staged = published = None  # which input the staging folder and the warehouse hold now
     interrupted = 0
-    for trial in range(22):
+    for trial in range(44):  # until 11 runs were cut short: how many finish first depends on the machine
+        if interrupted >= 11 and trial >= 22:
+            break
         ingesting = trial % 2 == 0
         if ingesting:  # incremental or full, killed anywhere from start-up to the last rename
             name = rng.choice(sorted(raws))
