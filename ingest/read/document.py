@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 BLANK_CELL = "\u2205"  # an explicitly empty cell (HTML ``<td></td>``, a Word table's empty cell)
 FOOTNOTE = "\ue001"  # a superscript or subscript digit: a footnote marker, never a digit of a value
 SYMBOL = "\ue002"  # a character whose compatibility form holds digits (①, ⑴, ½): a list marker, not a value
@@ -41,13 +43,22 @@ def normalise(text: str) -> str:
     folds one character to one), unify line ends and minus signs: character for character, so a
     position in the result is the same position in ``text``. A footnote marker (``12¹``) and a
     circled number do not become digits (NFKC would make 12¹ the number 121)."""
-    return text.replace("\r\n", " \n").translate(_folding())
+    text = text.replace("\r\n", " \n")
+    if len(text) < 512:  # a cell, a field: str.translate (a dict lookup per character) is cheaper to start
+        return text.translate(_folding())
+    # a document: one table lookup over the code points (str.translate costs 80 ns a character here)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _folding_table()
+    folded = table[np.minimum(codes, len(table) - 1)]
+    if codes.max() >= len(table):  # beyond the planes with compatibility characters: unchanged
+        folded = np.where(codes >= len(table), codes, folded)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @cache
 def _folding() -> dict[int, str]:
     table = {ord("\r"): "\n", ord("\u2212"): "-"}
-    for code in range(0x20000):  # the planes with compatibility characters that matter here
+    for code in range(_FOLDED_PLANES):  # the planes with compatibility characters that matter here
         ch = chr(code)
         folded = unicodedata.normalize("NFKC", ch)
         if folded == ch:
@@ -62,6 +73,16 @@ def _folding() -> dict[int, str]:
     return table
 
 
+@cache
+def _folding_table() -> np.ndarray:
+    """``_folding`` as an array indexed by code point."""
+    table = np.arange(_FOLDED_PLANES, dtype=np.uint32)
+    for code, folded in _folding().items():
+        table[code] = ord(folded)
+    return table
+
+
+_FOLDED_PLANES = 0x20000
 _SCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
 
 
