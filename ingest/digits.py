@@ -35,7 +35,7 @@ class SearchBounded(Exception):
     """The enumeration passed its bound: the row's cells are left null."""
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 10)  # results can be long: a small cache keeps memory flat over a corpus
 def cuts(pieces: tuple[Piece, ...], n: int, groups: tuple[tuple[int, int], ...] = (),
          max_len: int = MAX_CELL_DIGITS) -> tuple[tuple[int | None, ...], ...]:
     """Every way to read ``pieces`` as ``n`` cells: each digit run (a str, perhaps signed) cut into

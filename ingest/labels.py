@@ -56,7 +56,7 @@ class LabelIndex:
             self.sizes.append(len(key))
             for g in key:
                 self.index[g].append(i)
-        self.scores = lru_cache(maxsize=1 << 16)(self._scores)
+        self.scores = lru_cache(maxsize=1 << 12)(self._scores)  # bounded: memory flat over a corpus
 
     def _scores(self, pieces: tuple[str, ...]) -> tuple[float, ...]:
         """Best Dice similarity of each label to any candidate of ``pieces`` (see ``candidates``)."""

@@ -113,10 +113,22 @@ class Record:
         return m.group(1) if m else ""
 
 
-@lru_cache(maxsize=1 << 15)
 def label_pieces(label: str) -> tuple[str, ...]:
     """A label's pieces (split where the source put a separator, and at list markers) after its
-    last sentence end, as match keys; the form's labels recur in every report, so remembered."""
+    last sentence end, as match keys. The form's labels recur in every report and are remembered;
+    prose between values does not recur, and remembering it made memory grow with the corpus."""
+    return _form_label_pieces(label) if len(label) <= REMEMBERED_LABEL_LENGTH else _label_pieces(label)
+
+
+REMEMBERED_LABEL_LENGTH = 64
+
+
+@lru_cache(maxsize=1 << 12)
+def _form_label_pieces(label: str) -> tuple[str, ...]:
+    return _label_pieces(label)
+
+
+def _label_pieces(label: str) -> tuple[str, ...]:
     ends = list(_SENTENCE_END.finditer(label))
     if ends:
         label = label[ends[-1].end():]
