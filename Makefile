@@ -64,7 +64,7 @@ docs: $(VENV)/.installed
 
 # 1k, 10k and 100k generated reports: ingest, dbt build, analyses; writes BENCHMARKS.md (~15 min)
 bench: $(VENV)/.installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(AGAINST),--against $(AGAINST))
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
