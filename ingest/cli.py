@@ -24,7 +24,7 @@ from .files import Entry, NotRead, list_files, read_file
 from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
-from .read import source_format_of
+from .read import build_tables, source_format_of
 from .staging import LOCK_FILE, StagingWriter, to_tables
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
@@ -192,6 +192,7 @@ def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | N
     workers = jobs or os.cpu_count() or 1
     settings = (manifest.columns, version, max_bytes, seconds)
     if workers > 1 and len(chunks) > 1:
+        _before_fork()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
         results = pool.map(_parse_chunk, chunks)
     else:
@@ -212,6 +213,13 @@ def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | N
         if pool:
             pool.shutdown(cancel_futures=True)
     return stats
+
+
+def _before_fork() -> None:
+    """What each worker would otherwise do for itself after the fork, done once: pyarrow's first
+    conversion imports pandas (0.4 s of CPU), and normalise builds its folding tables."""
+    pa.array([0])
+    build_tables()
 
 
 def _stat(path: bytes) -> os.stat_result | None:

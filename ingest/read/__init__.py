@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from .docx import docx_document
-from .document import BLANK_CELL, FOOTNOTE, Document, Unreadable, normalise
+from .document import BLANK_CELL, FOOTNOTE, Document, Unreadable, build_tables, normalise
 from .encoding import decode_text
 from .html import html_document, looks_like_html
 from .pdf import NoTextLayer, pdf_document
 from .text import text_document
 
-__all__ = ["BLANK_CELL", "FOOTNOTE", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "normalise", "read_document",
-           "source_format_of", "SUFFIXES"]
+__all__ = ["BLANK_CELL", "FOOTNOTE", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "build_tables",
+           "normalise", "read_document", "source_format_of", "SUFFIXES"]
 
 FORMATS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html", ".shtml": "html",
            ".pdf": "pdf", ".docx": "docx"}

@@ -34,8 +34,7 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_document(text: str) -> Document:
-    if "none" in text or "hidden" in text:
-        text = _drop_hidden(text)
+    text = _drop_hidden(text)
     text = _CELL_PARAGRAPH.sub(r"\1\2", _COMMON_INLINE.sub("", text))
     lines = _Lines([m.start() for m in re.finditer("\n", text)])
     _scan(text, lines)
@@ -191,6 +190,8 @@ def _drop_hidden(text: str) -> str:
     """The page without the elements it does not show (their line breaks kept: lines stay the
     file's)."""
     words = _hiding_words(text)
+    if not words:
+        return text
     out, pos = [], 0
     for m in _START_TAG.finditer(text):
         if m.start() < pos:

@@ -52,6 +52,25 @@ def test_full_width_digits_and_punctuation_are_folded():
 ])
 def test_normalise_character_for_character(printed, folded):
     assert normalise(printed) == folded and len(normalise(printed)) == len(printed)
+    # a whole document takes the table path: the same folding, beside characters no table covers
+    # (an ideograph of plane 3, a lone surrogate left by a broken decoder)
+    page = "好" * 600 + "\U00030000\ud800"
+    assert normalise(page + printed + page) == page + folded + page
+
+
+@pytest.mark.parametrize("tag, hidden", [
+    ('<div style="display:none">', True),
+    ("<div STYLE='Display : None'>", True),
+    ('<div style="visibility:hidden">', True),
+    ("<p hidden>", True),
+    ('<div style="di\u017fplay:none">', True),  # re.I reads ſ as s, and İ, ı as i: so does the search
+    ("<p h\u0130dden>", True),
+    ('<div style="display:block">', False),
+    ('<div class="hidden-xs">', False),
+])
+def test_hidden_elements_are_found_in_any_case(tag, hidden):
+    page = f"<html><body>{'<p>正文</p>' * 50}{tag}<table><tr><td>隐藏</td></tr></table></div></body></html>"
+    assert ("隐藏" not in read_document(page.encode()).text) == hidden
 
 
 @pytest.mark.parametrize("text, kept", [
