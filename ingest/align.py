@@ -97,13 +97,22 @@ def find_applications_start(records: list[Record], labels: FormLabels, n: int, a
     failing that, one that reads like its third row. Prose says 全年收到申请 75 件 and
     其中予以公开 11 件 too, with one value each; a row prints n (a few may be lost, or run together)."""
     first = [labels.column[r.code] for r in labels.application_rows["other_sub_rows"][:3]]
-    scores = [labels.application_scores(r) if j >= after and _row_like(r.values, n) else None
-              for j, r in enumerate(records)]
-    strong = [sc is not None and max(sc) >= 0.8 for sc in scores]
+    scores: dict[int, tuple[float, ...] | None] = {}  # scored when looked at: the records after the table never are
+
+    def score(j: int) -> tuple[float, ...] | None:
+        if j not in scores:
+            rec = records[j]
+            scores[j] = labels.application_scores(rec) if _row_like(rec.values, n) else None
+        return scores[j]
+
+    def strong(j: int) -> bool:
+        sc = score(j)
+        return sc is not None and max(sc) >= 0.8
+
     for starts in ((lambda sc: sc[first[0]] >= 0.6 or sc[first[1]] >= 0.8), (lambda sc: sc[first[2]] >= 0.8)):
         for j in range(after, len(records)):
-            sc = scores[j]
-            if sc is not None and starts(sc) and sum(strong[j: j + 40]) >= MIN_ROWS:
+            sc = score(j)
+            if sc is not None and starts(sc) and sum(map(strong, range(j, min(j + 40, len(records))))) >= MIN_ROWS:
                 return j
     return None
 

@@ -34,8 +34,8 @@ _VALUE = re.compile(
     r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、][^\s\d|.]))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
     r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
-_PAGE = re.compile(r"(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)(?![^\s|])"
-                   r"|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$)")
+_PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
+                   r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))")
 _SEPARATORS = re.compile(r"[\s|]+")
 _SENTENCE_END = re.compile(r"[。;！？!?]")
 _LEADING_NOTE = re.compile(r"[\s|]*([(（][^()（）]*[)）])")
@@ -120,7 +120,7 @@ def label_pieces(label: str) -> tuple[str, ...]:
     return _form_label_pieces(label) if len(label) <= REMEMBERED_LABEL_LENGTH else _label_pieces(label)
 
 
-REMEMBERED_LABEL_LENGTH = 64
+REMEMBERED_LABEL_LENGTH = 160  # a row label with the header text printed before it
 
 
 @lru_cache(maxsize=1 << 12)
