@@ -23,6 +23,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -375,6 +376,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
     ap.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="report to write")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a killed run removes its worktree too
     families = [f for f in args.families.split(",") if f]
     unknown = set(families) - set(LARGEST)
     if unknown:

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -162,10 +162,30 @@ def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
          full: bool, max_bytes: int, seconds: float) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
+    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes), max_bytes, seconds)
+    workers = jobs or os.cpu_count() or 1
+    # the workers fork before the file list and the staged set are read: forked later, each held
+    # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)
+    pool = _start_pool(workers, settings) if workers > 1 else None
+    try:
+        return _ingest(raw_dir, out_dir, manifest, settings, pool, workers, progress, full)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def _start_pool(workers: int, settings: tuple) -> ProcessPoolExecutor:
+    _before_fork()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
+    pool.submit(int).result()  # with fork, the first task starts every worker: now
+    return pool
+
+
+def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings: tuple,
+            pool: ProcessPoolExecutor | None, workers: int, progress: bool | None, full: bool) -> Counter:
     entries = list_files(raw_dir)
     rows = manifest.match([e.rel for e in entries])
-    version = ingest_version(manifest.digest, max_bytes)
-    staged = None if full else Staged.load(out_dir, version)
+    staged = None if full else Staged.load(out_dir, settings[1])
     stats: Counter = Counter()
     stats.update(f"manifest:{problem}" for problem in manifest.problems)
     unchanged, moved, tasks = [], [], []
@@ -188,31 +208,34 @@ def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | N
     work = [(e, rows.get(e.rel), manifest.ambiguous(e.rel)) for e in tasks]
     chunks = [work[i: i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
     seen: dict[str, str] = {}
-    pool = None
-    workers = jobs or os.cpu_count() or 1
-    settings = (manifest.columns, version, max_bytes, seconds)
-    if workers > 1 and len(chunks) > 1:
-        _before_fork()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
-        results = pool.map(_parse_chunk, chunks)
+    if pool:
+        results = _in_order(pool, _parse_chunk, chunks, ahead=2 * (workers + 1))
     else:
         _init_worker(*settings)
         results = map(_parse_chunk, chunks)
-    try:
-        with StagingWriter(out_dir, manifest.columns) as writer, \
-                tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
-                     disable=None if progress is None else not progress) as bar:
-            if staged:
-                _carry_over(staged, out_dir, unchanged, moved, seen, writer, stats)
-            for tables in results:
-                tables = _drop_earlier_copies(tables, seen)
-                writer.add(tables)
-                _count(stats, tables["reports"])
-                bar.update(tables["reports"].num_rows)
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+    with StagingWriter(out_dir, manifest.columns) as writer, \
+            tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
+                 disable=None if progress is None else not progress) as bar:
+        if staged:
+            _carry_over(staged, out_dir, unchanged, moved, seen, writer, stats)
+        for tables in results:
+            tables = _drop_earlier_copies(tables, seen)
+            writer.add(tables)
+            _count(stats, tables["reports"])
+            bar.update(tables["reports"].num_rows)
     return stats
+
+
+def _in_order(pool: ProcessPoolExecutor, fn, items: list, ahead: int) -> Iterator:
+    """``pool.map`` with at most ``ahead`` tasks out at a time (map sends every task at once, and
+    finished tables waited in memory whenever the writer fell behind)."""
+    out: deque = deque()
+    for item in items:
+        if len(out) >= ahead:
+            yield out.popleft().result()
+        out.append(pool.submit(fn, item))
+    while out:
+        yield out.popleft().result()
 
 
 def _before_fork() -> None:

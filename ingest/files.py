@@ -15,7 +15,7 @@ from pathlib import Path
 READ_BLOCK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per file of the corpus, all held at once: no __dict__ each
 class Entry:
     path: bytes  # the file system path, as bytes
     rel: str  # the path relative to RAW_DIR, as shown and staged

@@ -43,6 +43,8 @@ class Manifest:
     def match(self, rels: list[str]) -> dict[str, dict[str, str]]:
         """The row for each file (by its path relative to RAW_DIR); reports rows that match no file
         and bare names that match several."""
+        if not self.rows:
+            return {}
         names: dict[str, list[str]] = {}
         for rel in rels:
             names.setdefault(PurePosixPath(rel).name, []).append(rel)
