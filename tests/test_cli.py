@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import SAMPLE_COUNT
-from ingest.cli import main, run
+from ingest.cli import CHUNK_FILES, main, run
 from ingest.staging import LOCK_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +89,22 @@ def test_rerun_gives_identical_files(messy, tmp_path):
     run(messy, b, jobs=1, progress=False)
     for name in SPEC_COLUMNS:
         assert (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes(), name
+
+
+def test_many_chunks_in_flight_give_the_same_files_as_one_process(tmp_path):
+    """More chunks than the run lets out to its workers at a time: written in input order all the same."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    sources = sorted(RAW.glob("00[0-6]_*.txt"))
+    for i in range(CHUNK_FILES * 8 + 5):  # distinct bytes (spaces after the report): each its own report
+        src = sources[i % len(sources)]
+        (raw / f"{i:04d}_{src.name}").write_bytes(src.read_bytes() + b"\n" + b" " * i)
+    a, b = tmp_path / "a", tmp_path / "b"
+    run(raw, a, jobs=2, progress=False)
+    run(raw, b, jobs=1, progress=False)
+    for name in SPEC_COLUMNS:
+        assert (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes(), name
+    assert duckdb.sql(f"select count(distinct report_id) from '{a}/reports.parquet'").fetchone()[0] == CHUNK_FILES * 8 + 5
 
 
 def test_manifest_fills_and_overrides_metadata_and_keeps_extra_columns(messy, tmp_path):
