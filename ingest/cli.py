@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
-from .files import Entry, NotRead, list_files, read_file
+from .copies import FirstPaths, drop_earlier_copies
+from .files import Entry, FileList, NotRead, list_files, read_file
 from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
@@ -126,29 +127,6 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
     return tables
 
 
-def _drop_earlier_copies(tables: dict[str, pa.Table], seen: dict[str, str]) -> dict[str, pa.Table]:
-    """Files whose bytes an earlier chunk already staged keep their row, with a warning; their
-    cells are staged once, under the first path."""
-    reports = tables["reports"]
-    ids = reports.column("report_id").to_pylist()
-    copies = {i: seen[rid] for i, rid in enumerate(ids) if rid and rid in seen}
-    for rid, path in zip(ids, reports.column("source_path").to_pylist()):
-        if rid:
-            seen.setdefault(rid, path)
-    if not copies:
-        return tables
-    warnings = reports.column("warnings").to_pylist()
-    for i, first in copies.items():
-        warnings[i] = warnings[i] + [f"duplicate_of:{first}"]
-    out = {"reports": reports.set_column(reports.schema.get_field_index("warnings"), "warnings",
-                                         pa.array(warnings, reports.schema.field("warnings").type))}
-    copied = pa.array({ids[i] for i in copies}, pa.string())
-    for name, table in tables.items():
-        if name != "reports":
-            out[name] = table.filter(pc.invert(pc.is_in(table.column("report_id"), copied)))
-    return out
-
-
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
         seconds: float = PARSE_SECONDS) -> Counter:
@@ -183,47 +161,68 @@ def _start_pool(workers: int, settings: tuple) -> ProcessPoolExecutor:
 
 def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings: tuple,
             pool: ProcessPoolExecutor | None, workers: int, progress: bool | None, full: bool) -> Counter:
-    entries = list_files(raw_dir)
-    rows = manifest.match([e.rel for e in entries])
-    staged = None if full else Staged.load(out_dir, settings[1])
-    stats: Counter = Counter()
-    stats.update(f"manifest:{problem}" for problem in manifest.problems)
-    unchanged, moved, tasks = [], [], []
+    with list_files(raw_dir) as entries, FileList() as changed, FirstPaths() as first:
+        rows = manifest.match(e.rel for e in entries)
+        staged = None if full else Staged.load(out_dir, settings[1])
+        stats: Counter = Counter()
+        stats.update(f"manifest:{problem}" for problem in manifest.problems)
+        unchanged: list[str] = []
+        moved: list[tuple[str, str, int, int]] = []
+        tasks = entries
+        if staged:
+            changed.add(_changed(entries, staged, manifest, unchanged, moved))
+            tasks = changed
+        if staged and not tasks and not moved and len(unchanged) == len(staged.by_path) == staged.reports.num_rows:
+            _count(stats, staged.reports)  # nothing changed: the staged files stand as they are
+            stats["unchanged"] = len(unchanged)
+            return stats
+        stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
+
+        chunks = _chunks(tasks, rows, manifest)
+        if pool:
+            results = _in_order(pool, _parse_chunk, chunks, ahead=2 * (workers + 1))
+        else:
+            _init_worker(*settings)
+            results = map(_parse_chunk, chunks)
+        with StagingWriter(out_dir, manifest.columns) as writer, \
+                tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
+                     disable=None if progress is None else not progress) as bar:
+            if staged:
+                _carry_over(staged, out_dir, unchanged, moved, first, writer, stats)
+            for tables in results:
+                tables = drop_earlier_copies(tables, first)
+                writer.add(tables)
+                _count(stats, tables["reports"])
+                bar.update(tables["reports"].num_rows)
+        return stats
+
+
+def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, unchanged: list[str],
+             moved: list[tuple[str, str, int, int]]) -> Iterator[Entry]:
+    """The entries to read; those the staging folder holds as they are go to ``unchanged``, those
+    whose bytes it holds under another path to ``moved``."""
     for entry in entries:
-        st = None if not staged or entry.problem else _stat(entry.path)
+        st = None if entry.problem else _stat(entry.path)
         if st is None:
-            tasks.append(entry)
+            yield entry
         elif staged.unchanged(entry.rel, st.st_size, st.st_mtime_ns):
             unchanged.append(entry.rel)
         elif not manifest.rows and (rid := _content_id(entry.path)) in staged.by_id:
             moved.append((entry.rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
         else:
-            tasks.append(entry)
-    if staged and not tasks and not moved and len(unchanged) == len(staged.by_path) == staged.reports.num_rows:
-        _count(stats, staged.reports)  # nothing changed: the staged files stand as they are
-        stats["unchanged"] = len(unchanged)
-        return stats
-    stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
+            yield entry
 
-    work = [(e, rows.get(e.rel), manifest.ambiguous(e.rel)) for e in tasks]
-    chunks = [work[i: i + CHUNK_FILES] for i in range(0, len(work), CHUNK_FILES)]
-    seen: dict[str, str] = {}
-    if pool:
-        results = _in_order(pool, _parse_chunk, chunks, ahead=2 * (workers + 1))
-    else:
-        _init_worker(*settings)
-        results = map(_parse_chunk, chunks)
-    with StagingWriter(out_dir, manifest.columns) as writer, \
-            tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
-                 disable=None if progress is None else not progress) as bar:
-        if staged:
-            _carry_over(staged, out_dir, unchanged, moved, seen, writer, stats)
-        for tables in results:
-            tables = _drop_earlier_copies(tables, seen)
-            writer.add(tables)
-            _count(stats, tables["reports"])
-            bar.update(tables["reports"].num_rows)
-    return stats
+
+def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest) -> Iterator[list]:
+    """Worker tasks of CHUNK_FILES files: each file with its manifest row and shared bare name."""
+    chunk = []
+    for e in tasks:
+        chunk.append((e, rows.get(e.rel), manifest.ambiguous(e.rel)))
+        if len(chunk) == CHUNK_FILES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _in_order(pool: ProcessPoolExecutor, fn, items: list, ahead: int) -> Iterator:
@@ -260,27 +259,27 @@ def _content_id(path: bytes) -> str | None:
 
 
 def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, int, int]],
-                seen: dict[str, str], writer: StagingWriter, stats: Counter) -> None:
+                first: FirstPaths, writer: StagingWriter, stats: Counter) -> None:
     """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
     new files first; their cells, and only theirs, are copied once per report."""
     reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(unchanged), pa.string())))
-    for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
-        if rid:
-            seen.setdefault(rid, path)
+    ids = reports.column("report_id").to_pylist()
+    first.add((rid, path) for rid, path in zip(ids, reports.column("source_path").to_pylist()) if rid)
     rows = [reports]
     for rel, rid, size, mtime_ns in moved:
         row = staged.moved_row(rid, rel, size, mtime_ns)
-        if rid in seen:  # the same bytes are staged under a path that is still there
-            warnings = row.column("warnings")[0].as_py() + [f"duplicate_of:{seen[rid]}"]
+        if known := first.of([rid]):  # the same bytes are staged under a path that is still there
+            warnings = row.column("warnings")[0].as_py() + [f"duplicate_of:{known[rid]}"]
             row = row.set_column(row.schema.get_field_index("warnings"), "warnings",
                                  pa.array([warnings], row.schema.field("warnings").type))
-        seen.setdefault(rid, rel)
+        first.add([(rid, rel)])
         rows.append(row)
     carried = pa.concat_tables(rows)
     writer.write("reports", carried)
     _count(stats, carried)
+    carried_ids = {rid for rid in carried.column("report_id").to_pylist() if rid}
     for name in STAGED_FILES[1:]:
-        for table in carried_batches(out_dir, name, "report_id", set(seen)):
+        for table in carried_batches(out_dir, name, "report_id", carried_ids):
             writer.write(name, table)
 
 

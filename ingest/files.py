@@ -8,7 +8,9 @@ memory); a file that vanished or changed between listing and reading is a status
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,17 +39,68 @@ def display_name(name: bytes) -> str:
     return name.decode("utf-8", "backslashreplace")
 
 
-def list_files(raw_dir: Path) -> list[Entry]:
+def list_files(raw_dir: Path) -> "FileList":
     """Every path under raw_dir that is not a folder, in path order."""
     root = os.fsencode(raw_dir)
     real_root = os.path.realpath(root)
-    found = []
-    for folder, folders, names in os.walk(root):
-        for name in names + [d for d in folders if os.path.islink(os.path.join(folder, d))]:
-            path = os.path.join(folder, name)
-            rel = display_name(os.path.relpath(path, root)).replace(os.sep, "/")
-            found.append(Entry(path, rel, _problem(path, real_root)))
-    return sorted(found, key=lambda e: e.rel)
+    found = FileList()
+    found.add(_entry(path, root, real_root) for path in _paths(root))
+    return found
+
+
+def _paths(root: bytes) -> Iterator[bytes]:
+    """Every path under root that is not a folder (a symlink to one is a path), one at a time: a
+    folder's names are not held as a list (os.walk's; a folder of a million reports is 70 MB)."""
+    folders = [root]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                for item in listing:
+                    if item.is_dir(follow_symlinks=False):
+                        folders.append(item.path)
+                    else:
+                        yield item.path
+        except OSError:  # a folder that cannot be listed (or vanished) has no paths, as with os.walk
+            continue
+
+
+def _entry(path: bytes, root: bytes, real_root: bytes) -> Entry:
+    rel = display_name(os.path.relpath(path, root)).replace(os.sep, "/")
+    return Entry(path, rel, _problem(path, real_root))
+
+
+class FileList:
+    """Entries kept in a private temporary SQLite file and given back in path order: a run holds the
+    chunk it reads, not the corpus's list (as Python objects ≈270 bytes a file, so the run's memory
+    grew with the corpus). Close it (or use it in ``with``) to delete the file."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
+        self._db.execute("create table entry (rel text not null, path blob not null, problem text)")
+        self._count = 0
+
+    def add(self, entries: Iterable[Entry]) -> None:
+        before = self._db.total_changes
+        self._db.executemany("insert into entry values (?, ?, ?)", ((e.rel, e.path, e.problem) for e in entries))
+        self._count += self._db.total_changes - before
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Entry]:
+        # text compares as UTF-8 bytes, the order of code points (Python's); rowid keeps the order
+        # entries with the same shown path were added in (a stable sort)
+        for rel, path, problem in self._db.execute("select rel, path, problem from entry order by rel, rowid"):
+            yield Entry(path, rel, problem)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "FileList":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _problem(path: bytes, real_root: bytes) -> str | None:

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -40,11 +41,12 @@ class Manifest:
     _lines: dict[str, int] = field(default_factory=dict)  # path → CSV line
     _bare: dict[str, list[str]] = field(default_factory=dict)  # bare name → the files that have it
 
-    def match(self, rels: list[str]) -> dict[str, dict[str, str]]:
+    def match(self, rels: Iterable[str]) -> dict[str, dict[str, str]]:
         """The row for each file (by its path relative to RAW_DIR); reports rows that match no file
         and bare names that match several."""
         if not self.rows:
             return {}
+        rels = list(rels)
         names: dict[str, list[str]] = {}
         for rel in rels:
             names.setdefault(PurePosixPath(rel).name, []).append(rel)

@@ -11,6 +11,8 @@ import pytest
 
 from conftest import SAMPLE_COUNT
 from ingest.cli import CHUNK_FILES, main, run
+from ingest.copies import FirstPaths
+from ingest.files import Entry, FileList, list_files
 from ingest.staging import LOCK_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +107,61 @@ def test_many_chunks_in_flight_give_the_same_files_as_one_process(tmp_path):
     for name in SPEC_COLUMNS:
         assert (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes(), name
     assert duckdb.sql(f"select count(distinct report_id) from '{a}/reports.parquet'").fetchone()[0] == CHUNK_FILES * 8 + 5
+
+
+def test_copies_in_different_chunks_keep_their_row_and_stage_cells_once(tmp_path):
+    """The first path of every report_id is held across chunks (on disk, not in a dict)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    source = (RAW / "002_08e398edbd93b538.txt").read_bytes()
+    for i in range(CHUNK_FILES * 3):
+        (raw / f"{i:04d}.txt").write_bytes(source if i in (5, CHUNK_FILES + 7, CHUNK_FILES * 2 + 9) else source + b" " * (i + 1))
+    out = tmp_path / "staging"
+    run(raw, out, jobs=2, progress=False)
+    warnings = dict(read(out, "reports", "select source_path, warnings"))
+    first = f"{5:04d}.txt"
+    assert "duplicate_of" not in " ".join(warnings[first])
+    for copy in (CHUNK_FILES + 7, CHUNK_FILES * 2 + 9):
+        assert f"duplicate_of:{first}" in warnings[f"{copy:04d}.txt"]
+    assert sum("duplicate_of" in " ".join(w) for w in warnings.values()) == 2
+    rid = hashlib.sha256(source).hexdigest()[:16]
+    per_copy = read(out, "applications", f"select count(*) filter (where report_id = '{rid}'), count(distinct report_id)")
+    assert per_copy[0] == (175, CHUNK_FILES * 3 - 2)
+
+
+@pytest.mark.parametrize("names", [
+    ["b.txt", "a.txt", "A.txt", "10.txt", "9.txt"],
+    ["平潭/2022.html", "平潭/2019.txt", "上海/x.md", "z/a.txt", "z.txt", "z-/a.txt"],
+    ["é.txt", "e.txt", "\U0001f600.txt", "ｅ.txt", "e/\u00e9.txt"],
+])
+def test_file_list_gives_entries_in_the_order_of_python_strings(names, tmp_path):
+    with FileList() as files:
+        entries = [Entry(os.fsencode(tmp_path / n), n) for n in names]
+        files.add(entries)
+        assert len(files) == len(names)
+        assert list(files) == sorted(entries, key=lambda e: e.rel)
+
+
+def test_file_list_keeps_bytes_names_problems_and_the_order_of_equal_names(tmp_path):
+    entries = [Entry(b"/r/\xd5\xe2.txt", "这.txt"), Entry(b"/r/\xe8\xbf\x99.txt", "这.txt", "dangling_symlink"),
+               Entry(b"/r/a", "a", "not_a_file")]
+    with FileList() as files:
+        files.add(entries)
+        assert list(files) == [entries[2], entries[0], entries[1]]
+    (tmp_path / "sub").mkdir()
+    for name in ("b.txt", "sub/a.txt", "a.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    with list_files(tmp_path) as listed:
+        assert [e.rel for e in listed] == ["a.txt", "b.txt", "sub/a.txt"]
+
+
+def test_first_paths_keep_the_first_path_of_each_id():
+    with FirstPaths() as first:
+        first.add([("a", "1.txt"), ("b", "2.txt"), ("a", "3.txt")])
+        first.add((f"id{i}", f"{i}.txt") for i in range(1200))  # more ids than one lookup asks
+        assert first.of(["a", "b", "c"]) == {"a": "1.txt", "b": "2.txt"}
+        found = first.of(f"id{i}" for i in range(0, 1300, 1))
+        assert len(found) == 1200 and found["id1199"] == "1199.txt"
 
 
 def test_manifest_fills_and_overrides_metadata_and_keeps_extra_columns(messy, tmp_path):
