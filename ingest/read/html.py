@@ -188,21 +188,30 @@ def _scan(source: str, out: _Lines) -> None:
 
 def _drop_hidden(text: str) -> str:
     """The page without the elements it does not show (their line breaks kept: lines stay the
-    file's)."""
-    words = _hiding_words(text)
-    if not words:
-        return text
+    file's). A tag that hides says so: only the start tags around ``display`` and ``hidden`` are
+    looked at."""
     out, pos = [], 0
-    for m in _START_TAG.finditer(text):
-        if m.start() < pos:
+    for word in _hiding_words(text):
+        if word < pos:
+            continue  # inside an element already dropped
+        tag = _start_tag_around(text, word)
+        if tag is None or tag.start() < pos or not _HIDDEN.search(tag.group()) or tag.group().endswith("/>"):
             continue
-        i = bisect.bisect_left(words, m.start())  # a tag that hides says so: the regex only where it could
-        if i == len(words) or words[i] >= m.end() or not _HIDDEN.search(m.group()) or m.group().endswith("/>"):
-            continue
-        end = _element_end(text, m.group(1), m.end())
-        out += [text[pos:m.start()], "\n" * text.count("\n", m.start(), end)]
+        end = _element_end(text, tag.group(1), tag.end())
+        out += [text[pos:tag.start()], "\n" * text.count("\n", tag.start(), end)]
         pos = end
-    return "".join(out) + text[pos:]
+    return "".join(out) + text[pos:] if out else text
+
+
+def _start_tag_around(text: str, at: int) -> re.Match | None:
+    """The start tag position ``at`` is printed in, as a scan of the page's start tags from its
+    beginning finds them: the first ``<`` after the last ``>`` before ``at`` that starts one."""
+    lt = text.find("<", text.rfind(">", 0, at) + 1, at)
+    while lt >= 0:
+        if tag := _START_TAG.match(text, lt):
+            return tag
+        lt = text.find("<", lt + 1, at)
+    return None
 
 
 def _hiding_words(text: str) -> list[int]:

@@ -67,6 +67,12 @@ def test_normalise_character_for_character(printed, folded):
     ("<p h\u0130dden>", True),
     ('<div style="display:block">', False),
     ('<div class="hidden-xs">', False),
+    ('<div title="a<b" style="display:none">', True),  # a < inside the tag: the tag is the first <
+    ('<div title="a>b" style="display:none">', False),  # a tag ends at its first >: the rest is text
+    ('<div>display:none hidden', False),  # the words in text, not in a tag
+    ('<!-- <x --><div style="display:none">', True),
+    ('<div data-x="1" data-y="2"\n  style="display:none">', True),
+    ('<1 hidden><div>', False),  # not a tag: < then a digit
 ])
 def test_hidden_elements_are_found_in_any_case(tag, hidden):
     page = f"<html><body>{'<p>正文</p>' * 50}{tag}<table><tr><td>隐藏</td></tr></table></div></body></html>"
