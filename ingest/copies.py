@@ -6,21 +6,21 @@ bytes a report, and the run's memory grew with the corpus.
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .files import TemporaryDatabase
+
 _LOOKUP_BATCH = 500  # ids asked at once (SQLite limits the parameters of one statement)
 
 
-class FirstPaths:
-    """report_id → the path its bytes were first staged under. Close it (or use ``with``)."""
+class FirstPaths(TemporaryDatabase):
+    """report_id → the path its bytes were first staged under."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
-        self._db.execute("create table first_path (report_id text primary key, path text not null) without rowid")
+        super().__init__("create table first_path (report_id text primary key, path text not null) without rowid")
 
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember each (report_id, path) whose id is not known yet; the first path stands."""
@@ -35,15 +35,6 @@ class FirstPaths:
             found.update(self._db.execute(
                 f"select report_id, path from first_path where report_id in ({','.join('?' * len(batch))})", batch))
         return found
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> "FirstPaths":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def drop_earlier_copies(tables: dict[str, pa.Table], first: FirstPaths) -> dict[str, pa.Table]:

@@ -69,14 +69,30 @@ def _entry(path: bytes, root: bytes, real_root: bytes) -> Entry:
     return Entry(path, rel, _problem(path, real_root))
 
 
-class FileList:
-    """Entries kept in a private temporary SQLite file and given back in path order: a run holds the
-    chunk it reads, not the corpus's list (as Python objects ≈270 bytes a file, so the run's memory
-    grew with the corpus). Close it (or use it in ``with``) to delete the file."""
+class TemporaryDatabase:
+    """A private temporary SQLite database on disk with one table, deleted when closed (``with``
+    closes it): what a run would otherwise hold in memory once per file of the corpus."""
+
+    def __init__(self, table: str) -> None:
+        self._db = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
+        self._db.execute(table)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class FileList(TemporaryDatabase):
+    """Entries kept on disk and given back in path order: a run holds the chunk it reads, not the
+    corpus's list (as Python objects ≈270 bytes a file, so the run's memory grew with the corpus)."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")  # "": a temporary database on disk, deleted when closed
-        self._db.execute("create table entry (rel text not null, path blob not null, problem text)")
+        super().__init__("create table entry (rel text not null, path blob not null, problem text)")
         self._count = 0
 
     def add(self, entries: Iterable[Entry]) -> None:
@@ -92,15 +108,6 @@ class FileList:
         # entries with the same shown path were added in (a stable sort)
         for rel, path, problem in self._db.execute("select rel, path, problem from entry order by rel, rowid"):
             yield Entry(path, rel, problem)
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> "FileList":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _problem(path: bytes, real_root: bytes) -> str | None:
