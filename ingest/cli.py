@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -225,7 +225,7 @@ def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest
         yield chunk
 
 
-def _in_order(pool: ProcessPoolExecutor, fn, items: list, ahead: int) -> Iterator:
+def _in_order(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iterator:
     """``pool.map`` with at most ``ahead`` tasks out at a time (map sends every task at once, and
     finished tables waited in memory whenever the writer fell behind)."""
     out: deque = deque()
