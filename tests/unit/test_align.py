@@ -169,3 +169,85 @@ def test_review_values(form, text, values):
     records = build_records(text)
     at = find_reviews(records, 0)
     assert " ".join(t.raw for t in review_values(records, at, 15, form)) == values
+
+
+# --- rows against their values, as converters print them ------------------------------------------
+
+
+def wrapped(label: str, values: str) -> list[str]:
+    """A label wrapped in a narrow cell: its list number and two characters on the values' line,
+    the rest three characters a line below it (pdfplumber, pdftotext, markitdown on a PDF)."""
+    cut = max(label.rfind("."), label.rfind("、"), label.rfind(")")) + 3
+    head, rest = label[:cut], label[cut:]
+    return [f"{head} {values}"] + [rest[i:i + 3] for i in range(0, len(rest), 3)]
+
+
+def test_a_label_wrapped_around_its_values_line(form):
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        lines += wrapped(label, " ".join(row_values(k)))
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows == {code: row_values(k) for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_a_list_number_apart_from_its_wrapped_label_goes_back_to_it(form):
+    """``(三)不 1.属于 0 0 …`` / ``予公开 国家秘`` / ``密``: the 1 is the row's list number."""
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        lines += wrapped(label.replace("(三)不予公开1.", "(三)不 1."), " ".join(row_values(k)))
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows["denied_state_secret"] == row_values(5) and rows["granted"] == row_values(3)
+
+
+def labels_after(rows_after: range, drop: int | None = None) -> str:
+    """Table 三 with each row on one line, except ``rows_after``: their values line printed before
+    the label (markitdown on a PDF); ``drop``: a row whose values line is lost."""
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        values = " | ".join(row_values(k + 10))
+        if k in rows_after:
+            lines += ([] if k == drop else [f"| | {values} |"]) + [label]
+        else:
+            lines.append(f"| {label} | {values} |")
+    return "\n".join(lines)
+
+
+def test_labels_printed_after_their_values_take_them_in_the_forms_order(form):
+    """Rows 5–14 print their values before their labels: the rows around them anchor the
+    stretch, which holds as many values lines as rows, so the form's order decides."""
+    rows, _ = aligned(labels_after(range(5, 15)), form)
+    assert rows == {code: row_values(k + 10) for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_labels_after_their_values_with_a_values_line_lost_are_null_never_shifted(form):
+    rows, _ = aligned(labels_after(range(5, 15), drop=9), form)
+    for k, code in enumerate(CODES_2021, start=1):
+        assert rows[code] is None or rows[code] == row_values(k + 10), code
+    assert rows["denied_third_party"] is None and rows["denied_internal_affairs"] is None
+    assert rows["granted"] == row_values(13) and rows["unavailable_unclear"] == row_values(25)
+
+
+def test_labels_printed_in_a_column_before_their_values(form):
+    """pdftotext prints a block's labels one per line, then its values one row per line: the
+    values lines follow the last label, so they are counted off in the form's order."""
+    lines = [HEADER, *(f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021[:4], start=1))]
+    lines += LABELS_2021[4:12] + [" ".join(row_values(k)) for k in range(5, 13)]
+    lines += [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021[12:], start=13)]
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows == {code: row_values(k) for k, code in enumerate(CODES_2021, start=1)}
+
+
+@pytest.mark.parametrize("layout, expected", [
+    # each value on a line of its own, a block of two rows column by column: the row totals decide
+    ("column", {"not_processed_petition": row_values(16), "not_processed_duplicate": ["17", "0", "0", "0", "0", "0", "17"]}),
+    # both readings add up and differ (0 0 0 0 0 0 0 / 0 0 0 0 1 0 1 read either way): neither is taken
+    ("ambiguous", {"not_processed_petition": None, "not_processed_duplicate": None}),
+])
+def test_a_block_of_rows_read_by_its_row_totals(form, layout, expected):
+    first, second = (row_values(16), row_values(17)) if layout == "column" else \
+        (["0"] * 7, ["0", "0", "0", "0", "0", "1", "1"])
+    interleaved = [v for pair in zip(first, second) for v in pair]
+    lines = [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021, start=1)]
+    lines[15:17] = ["(五)不予处理1.信访举报投诉类申请 2.重复申请", *interleaved]
+    rows, _ = aligned("\n".join([HEADER] + lines), form)
+    assert {code: rows[code] for code in expected} == expected

@@ -83,3 +83,16 @@ def test_each_value_keeps_what_was_printed():
     tokens = build_records(normalise(text), original=text)[0].values
     assert [(t.raw, t.value, t.printed, t.footnote) for t in tokens] == \
         [("12", 12, "１２", False), ("12", 12, "12¹", True), ("∅", None, "∅", False)]
+
+
+@pytest.mark.parametrize("text, values", [
+    # a label wrapped around its values' line: the parentheses hold a row of values, not a note
+    ("(二)部分公开(区分处理的,只计这一情 形,不\n4 0 0 0 0 0 4\n计其他情形)", ["4", "0", "0", "0", "0", "0", "4"]),
+    ("(二)部分公开(区分 0 12 0 0 0 0 12\n处理的,只计这一\n情形,不计其他情\n形)", ["0", "12", "0", "0", "0", "0", "12"]),
+    ("22(其中修订 16 件) 55", ["22", "55"]),  # one number in parentheses is a note
+    # a browser's print header and footer are not values
+    ("规章 0\nfile:///home/u/report_2021.html 3/6\n12/6/26, 4:09 PM\n行政许可 1", ["0", "1"]),
+    ("规章 0\nhttps://www.gov.cn/zwgk/2023/0213/c123.html 2/5\n行政许可 1", ["0", "1"]),
+])
+def test_what_is_not_a_value(text, values):
+    assert [t.raw for r in build_records(text) for t in r.values] == values
