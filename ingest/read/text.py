@@ -1,24 +1,30 @@
 """Plain text and markdown (web page text, PDF converter output) → Document.
 
-The text is kept as it is, line for line: pipes and tabs already are its cell evidence. Markdown
-adds only noise to remove: table rules (``|---|---|``) and emphasis marks.
+The text is kept as it is, line for line: pipes and tabs already are its cell evidence. A table
+drawn with box-drawing characters becomes a line per row (``grid``). Markdown adds only noise to
+remove: table rules (``|---|---|``) and emphasis marks.
 """
 from __future__ import annotations
 
 import re
 
 from .document import Document, normalise
+from .grid import grid_lines, has_grid
 
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?)?[ \t]*$|^[ \t]*:?-{3,}:?[ \t]*$")
 _EMPHASIS = re.compile(r"\*\*|__")
 
 
 def text_document(text: str) -> Document:
+    source_lines = None
+    if has_grid(text) and (rows := grid_lines(text.split("\n"))):  # a drawn table: a line per row
+        text = "\n".join(line for line, _ in rows)
+        source_lines = [k + 1 for _, k in rows]
     if "--" in text:  # markdown noise blanked in place: positions stay the file's
         text = _MD_RULE.sub(_blank, text)
     if "**" in text or "__" in text:
         text = _EMPHASIS.sub(_blank, text)
-    return Document(text=normalise(text), original=text, source_format="text")
+    return Document(text=normalise(text), original=text, source_format="text", source_lines=source_lines)
 
 
 def _blank(m: re.Match) -> str:
