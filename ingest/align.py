@@ -418,9 +418,15 @@ def _adds_up(row: list[Token]) -> bool | None:
 
 
 def is_reviews_header(rec: Record) -> bool:
-    """Table 四's header: 行政复议 … 行政诉讼 … 结果维持/纠正 (its values follow it)."""
+    """Table 四's header: 行政复议 … 行政诉讼 … 结果维持/纠正 (its values follow it). Headings
+    printed one character a line (``结 结`` / ``果 果`` / ``维 纠`` / ``持 正``) say the order of
+    the columns only with the values on one line after them: a converter that also prints each
+    value on a line of its own follows the PDF's drawing order, not the table's."""
     text = rec.text
-    return "复议" in text and "诉讼" in text and ("维持" in text or "纠正" in text)
+    if "复议" not in text or "诉讼" not in text:
+        return False
+    return "维持" in text or "纠正" in text or (all(c in text for c in "维持纠正审结")
+                                                and len({t.line for t in rec.values}) == 1)
 
 
 def find_reviews(records: list[Record], start: int) -> int | None:

@@ -251,3 +251,15 @@ def test_a_block_of_rows_read_by_its_row_totals(form, layout, expected):
     lines[15:17] = ["(五)不予处理1.信访举报投诉类申请 2.重复申请", *interleaved]
     rows, _ = aligned("\n".join([HEADER] + lines), form)
     assert {code: rows[code] for code in expected} == expected
+
+
+@pytest.mark.parametrize("text, found", [
+    # column headings one character a line, the values on one line after them: table 四
+    ("四、行政复议、行政诉讼情况 行政复议 行政诉讼\n结 结 其 尚\n果 果 他 未 总\n维 纠 结 审 计\n持 正 果 结\n"
+     "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0", True),
+    # … each value on a line of its own (pdftotext's drawing order): the columns' order is not known
+    ("四、行政复议、行政诉讼情况 行政复议 行政诉讼\n结 结 其 尚\n果 果 他 未 总\n维 纠 结 审 计\n持 正 果 结\n"
+     + "\n".join("3 0 1 1 0 0 0 0 0 0 1 0 1 5 0".split()), False),
+])
+def test_reviews_header_printed_a_character_a_line(text, found):
+    assert (find_reviews(build_records(text), 0) is not None) is found
