@@ -20,6 +20,7 @@ from .order import Slot, settle
 from .records import Record, Token, label_pieces
 
 MATCH_MIN = 0.5  # weakest label similarity accepted as a match
+MARGIN = 0.1  # how much more a text must read like one table-二 label than like any other
 NAMED_MIN = 0.75  # a list item naming a row outright (a group header's 不予公开 reads like 予以公开 at 0.5)
 VALUES_BONUS = 0.5  # a run with the row's number of values is the likelier one
 CONTINUATION = 0.5  # a further row's worth of values in the run the row before took
@@ -468,7 +469,10 @@ def find_proactive_start(records: list[Record], before: int | None, after: int =
 def align_proactive(records: list[Record], labels: FormLabels, form: Form, layout: str, start: int | None,
                     stop: int | None) -> AlignedTable:
     """Each item of table 二 takes the run after the text that reads most like its label (each run
-    once); runs left over inside a block are values printed apart from their rows."""
+    once), a text reading as much like another item's label naming neither (``行政`` of a label cut
+    short: 许可, 处罚 or 强制); a 第二十条 block's items left without a run take the block's runs left
+    over in the form's order when there are as many; other runs left over inside a block are
+    values printed apart from their rows."""
     items = form.proactive_items(layout)
     table = AlignedTable()
     if start is None:
@@ -482,7 +486,9 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
     for j in range(start, end):
         if records[j].values:
             sc = index.scores(records[j].pieces)
-            pairs += [(sc[col], -j, k) for k, col in enumerate(cols) if sc[col] >= MATCH_MIN]
+            mine = sorted((sc[col] for col in cols), reverse=True)
+            pairs += [(sc[col], -j, k) for k, col in enumerate(cols)
+                      if sc[col] >= MATCH_MIN and sc[col] == mine[0] and (len(mine) < 2 or mine[1] < sc[col] - MARGIN)]
     taken: dict[int, int] = {}  # item → record
     used: set[int] = set()
     for sim, neg_j, k in sorted(pairs, reverse=True):
@@ -491,13 +497,21 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
             used.add(-neg_j)
             table.score += sim
     table.found = True
+    blocks = _blocks(records, start, end)
+    group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
+    for group in dict.fromkeys(group_of.values()):  # items left without a run: the block's in order
+        left = [k for k, (item, _, _) in enumerate(items) if k not in taken and group_of[item] == group]
+        runs = [j for j in range(start, end) if records[j].values and j not in used and blocks[j - start] == group]
+        if left and len(runs) == len(left):
+            for k, j in zip(left, runs):
+                taken[k] = j
+                used.add(j)
+                table.warnings.append(f"row_order_inferred:{items[k][0]}")
     for k, (item, _, codes) in enumerate(items):
         j = taken.get(k)
         table.rows[item] = None if j is None else records[j].values
         if j is None:
             table.warnings.append(f"row_missing:{item}")
-    blocks = _blocks(records, start, end)
-    group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
     for j in range(start, end):
         if records[j].values and j not in used and blocks[j - start]:
             note = records[j + 1].leading_note if j + 1 < len(records) else ""

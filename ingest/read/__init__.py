@@ -41,8 +41,10 @@ def read_document(raw: bytes, suffix: str = "") -> Document:
         return docx_document(raw)
     if fmt not in ("text", "html"):
         raise UnsupportedFormat(f"unsupported:{fmt}")
-    text, encoding = decode_text(raw)
+    text, encoding, errors = decode_text(raw)
     # a page saved as .txt is read as the HTML it is
     doc = html_document(text) if fmt == "html" or looks_like_html(text) else text_document(text)
     doc.encoding = encoding
+    if errors:
+        doc.warnings.append(f"encoding_errors:{errors}")
     return doc

@@ -12,7 +12,8 @@ from .document import Document, normalise
 from .grid import grid_lines, has_grid
 
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?)?[ \t]*$|^[ \t]*:?-{3,}:?[ \t]*$")
-_EMPHASIS = re.compile(r"\*\*|__")
+# emphasis marks, and underscores filling a cell (html2text pads cells with them: |71__|3__|)
+_EMPHASIS = re.compile(r"\*\*|_{2,}|_(?=[|\n])")
 
 
 def text_document(text: str) -> Document:
