@@ -32,14 +32,14 @@ NUMBER, BLANK = "number", "blank"
 _VALUE = re.compile(
     r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
     r"(?P<note>[(（][^()（）|\d]{0,40}?\d[\d,.]*[^()（）|\d]{0,40}?[)）])"
-    r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、][^\s\d|.]))"
+    r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、](?:[^\s\d|.]|[ \t]*\n[ \t]*[^\s\d|.\-—])))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
     r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
                    r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
                    # a browser's print header and footer: the page's address with the page count, the time printed
-                   r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?: +\d{1,3}/\d{1,3}(?![^\s|]))?"
-                   r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
+                   r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
+                   r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, ?\d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
 _SEPARATORS = re.compile(r"[\s|]+")
 _SENTENCE_END = re.compile(r"[。;！？!?]")
 _LEADING_NOTE = re.compile(r"[\s|]*([(（][^()（）]*[)）])")

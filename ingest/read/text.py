@@ -12,8 +12,9 @@ from .document import Document, normalise
 from .grid import grid_lines, has_grid
 
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?)?[ \t]*$|^[ \t]*:?-{3,}:?[ \t]*$")
-# emphasis marks, and underscores filling a cell (html2text pads cells with them: |71__|3__|)
-_EMPHASIS = re.compile(r"\*\*|_{2,}|_(?=[|\n])")
+# emphasis marks, underscores filling a cell (html2text pads cells with them: |71__|3__|), and the
+# line breaks of a wrapped cell (pymupdf4llm: |1.属于<br>国家秘<br>密|)
+_EMPHASIS = re.compile(r"\*\*|_{2,}|_(?=[|\n])|<br\s*/?>", re.I)
 
 
 def text_document(text: str) -> Document:
@@ -23,7 +24,7 @@ def text_document(text: str) -> Document:
         source_lines = [k + 1 for _, k in rows]
     if "--" in text:  # markdown noise blanked in place: positions stay the file's
         text = _MD_RULE.sub(_blank, text)
-    if "**" in text or "__" in text:
+    if "**" in text or "__" in text or "<br" in text or "<BR" in text:
         text = _EMPHASIS.sub(_blank, text)
     return Document(text=normalise(text), original=text, source_format="text", source_lines=source_lines)
 

@@ -153,3 +153,13 @@ def test_a_few_broken_sequences_are_read_around_and_counted():
     doc = read_document(raw[:cut] + raw[cut + 2:])
     assert doc.encoding == "utf-8" and doc.warnings == ["encoding_errors:1"]
     assert doc.text.startswith("株洲市芦淞区人民政府2023年")
+
+
+@pytest.mark.parametrize("text, line", [
+    # a wrapped cell's line breaks (pymupdf4llm) and underscores filling cells (html2text) are blanks
+    ("|1.属于<br>国家秘<br>密|1|0<br>0|", "|1.属于    国家秘    密|1|0    0|"),
+    ("|71__|3__|0___|", "|71  |3  |0   |"),
+])
+def test_markdown_cell_noise_is_blanked_in_place(text, line):
+    doc = read_document(text.encode(), ".md")
+    assert doc.text == line and len(doc.original) == len(text)

@@ -90,9 +90,11 @@ def test_each_value_keeps_what_was_printed():
     ("(二)部分公开(区分处理的,只计这一情 形,不\n4 0 0 0 0 0 4\n计其他情形)", ["4", "0", "0", "0", "0", "0", "4"]),
     ("(二)部分公开(区分 0 12 0 0 0 0 12\n处理的,只计这一\n情形,不计其他情\n形)", ["0", "12", "0", "0", "0", "0", "12"]),
     ("22(其中修订 16 件) 55", ["22", "55"]),  # one number in parentheses is a note
+    ("(三)\n不\n予公开\n1.\n属于\n国家秘\n密\n0\n0", ["0", "0"]),  # a list number on a line of its own
     # a browser's print header and footer are not values
     ("规章 0\nfile:///home/u/report_2021.html 3/6\n12/6/26, 4:09 PM\n行政许可 1", ["0", "1"]),
     ("规章 0\nhttps://www.gov.cn/zwgk/2023/0213/c123.html 2/5\n行政许可 1", ["0", "1"]),
+    ("规章 | 0\nfile:///home/u/report_2021.html | 3/6\n12/6/26,4:08PM\n行政许可 | 1", ["0", "1"]),
 ])
 def test_what_is_not_a_value(text, values):
     assert [t.raw for r in build_records(text) for t in r.values] == values
