@@ -31,8 +31,11 @@ N = NUMBER
     ("(四)无法提供1.本机关不掌握 0", [("(四)无法提供1.本机关不掌握", [(N, "0")])]),
     ("0 |\n4.无正当理由大量反复申请 | 0", [("", [(N, "0")]), ("4.无正当理由大量反复申请", [(N, "0")])]),
     ("| 0 |6.属于 | 1", [("", [(N, "0")]), ("6.属于", [(N, "1")])]),
-    # after a space it may be a value: it stays one here (the form decides: align)
-    ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000"), (N, "2")]), (".其他法律", [(N, "0")])]),
+    # a number and a period not starting a decimal is a list number, whatever is before it (a value
+    # printed with a period does not exist; a 、 after a space may be a value's: the form decides, align)
+    ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000")]), ("2.其他法律", [(N, "0")])]),
+    ("1. | | 0 | 0", [("1.", [(N, "0"), (N, "0")])]),  # a list number on the values' line (a printed page)
+    ("秘密0000000 2、其他法律 0", [("秘密", [(N, "0000000"), (N, "2")]), ("、其他法律", [(N, "0")])]),
     ("00000002.其他法律", [("", [(N, "00000002")]), (".其他法律", [])]),
     # signs start a number; a lone dash between separators is a blank
     ("行政许可 0 +8 -", [("行政许可", [(N, "0"), (N, "+8"), (BLANK, "-")])]),
