@@ -332,13 +332,19 @@ class _Grid:
         return table, last
 
     def line_label(self, slot: int) -> int | None:
-        """The row (label position) whose label is printed on the line the slot's values start on,
-        if one reads like it more than like any other (None for a further row of a run)."""
+        """The row (label position) whose label is printed on the line the slot's values start on
+        (and wrapped below it), if one reads like it more than like any other (None for a further
+        row of a run)."""
         j, c, k = self.slots[slot]
         if c > 0:
             return None
         label = self.window[j].label
-        scores = self.index.scores(label_pieces(label[label.rfind("\n") + 1:]))
+        own = label_pieces(label[label.rfind("\n") + 1:])
+        if not own:
+            return None
+        scores = self.index.scores(own)
+        if wrapped := continuation(self.window, j):
+            scores = tuple(map(max, scores, self.index.scores(own + wrapped)))
         best = max(range(len(scores)), key=scores.__getitem__)
         return best if scores[best] >= MATCH_MIN and scores.count(scores[best]) == 1 else None
 
@@ -470,9 +476,9 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
                     stop: int | None) -> AlignedTable:
     """Each item of table 二 takes the run after the text that reads most like its label (each run
     once), a text reading as much like another item's label naming neither (``行政`` of a label cut
-    short: 许可, 处罚 or 强制); a 第二十条 block's items left without a run take the block's runs left
-    over in the form's order when there are as many; other runs left over inside a block are
-    values printed apart from their rows."""
+    short: 许可, 处罚 or 强制); each 第二十条 block is then settled against where its runs are printed
+    (labels after their values, cut short: see ``order``); runs left over inside a block are values
+    printed apart from their rows."""
     items = form.proactive_items(layout)
     table = AlignedTable()
     if start is None:
@@ -499,14 +505,20 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
     table.found = True
     blocks = _blocks(records, start, end)
     group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
-    for group in dict.fromkeys(group_of.values()):  # items left without a run: the block's in order
-        left = [k for k, (item, _, _) in enumerate(items) if k not in taken and group_of[item] == group]
-        runs = [j for j in range(start, end) if records[j].values and j not in used and blocks[j - start] == group]
-        if left and len(runs) == len(left):
-            for k, j in zip(left, runs):
-                taken[k] = j
-                used.add(j)
-                table.warnings.append(f"row_order_inferred:{items[k][0]}")
+    for group in dict.fromkeys(group_of.values()):
+        runs = [j for j in range(start, end) if records[j].values and blocks[j - start] == group]
+        # the block's items, but those whose label is printed with their values elsewhere
+        members = [k for k, (item, _, _) in enumerate(items) if group_of[item] == group and (k not in taken or taken[k] in runs)]
+        if runs and members:
+            settled, said = _settle_block(records, runs, [cols[k] for k in members], index,
+                                          {m: runs.index(taken[k]) for m, k in enumerate(members) if taken.get(k) in runs},
+                                          len(items[members[0]][2]))
+            for k in members:
+                used.discard(taken.pop(k, None))
+            for m, slot in settled.items():
+                taken[members[m]] = runs[slot]
+                used.add(runs[slot])
+            table.warnings += [f"{kind}:{items[members[m]][0]}" for kind, m in said]
     for k, (item, _, codes) in enumerate(items):
         j = taken.get(k)
         table.rows[item] = None if j is None else records[j].values
@@ -521,6 +533,36 @@ def align_proactive(records: list[Record], labels: FormLabels, form: Form, layou
                     table.floating.setdefault(group, []).extend((t, note if t is values[-1] else "") for t in values)
                     break
     return table
+
+
+def _settle_block(records: list[Record], runs: list[int], columns: list[int], index: LabelIndex,
+                  assignment: dict[int, int], width: int) -> tuple[dict[int, int], list[tuple[str, int]]]:
+    """A 第二十条 block's items settled against where its runs are printed (see ``order``): the
+    labels printed on a run's line, and those between it and the run before (the block's header
+    and what follows the next block's header are not its)."""
+    def named(text: str) -> tuple[int, ...]:
+        out = []
+        for piece in label_pieces(text):
+            scores = index.scores((piece,))
+            best = max(columns, key=scores.__getitem__)
+            if scores[best] >= NAMED_MIN and best not in out:
+                out.append(best)
+        return tuple(out)
+
+    def on_line(label: str) -> int | None:
+        scores = index.scores(label_pieces(label[label.rfind("\n") + 1:]))
+        best = max(columns, key=scores.__getitem__)
+        return best if scores[best] >= MATCH_MIN and sum(scores[c] == scores[best] for c in columns) == 1 else None
+
+    slots = []
+    for prev, j in zip([runs[0] - 1, *runs], runs):
+        text = "".join(records[i].label for i in range(prev + 1, j + 1))
+        heads = list(_ART20.finditer(text))
+        slots.append(Slot(on_line(records[j].label), named(text[heads[-1].end():] if heads else text),
+                          len(records[j].values) >= width - 1))
+    after = records[runs[-1] + 1].label if runs[-1] + 1 < len(records) else ""
+    head = _ART20.search(after)
+    return settle(columns, slots, named(after[:head.start()] if head else after), assignment)
 
 
 def _blocks(records: list[Record], start: int, end: int) -> list[str | None]:

@@ -1,13 +1,16 @@
 """Plain text and markdown (web page text, PDF converter output) → Document.
 
 The text is kept as it is, line for line: pipes and tabs already are its cell evidence. A table
-drawn with box-drawing characters becomes a line per row (``grid``). Markdown adds only noise to
+drawn with box-drawing characters becomes a line per row (``grid``); in a fixed-width table, a row's
+blank cells are placed by the columns of the rows around it (``columns``). Markdown adds only noise to
 remove: table rules (``|---|---|``) and emphasis marks.
 """
 from __future__ import annotations
 
 import re
 
+from ..form import load_form
+from .columns import fill_blank_columns
 from .document import Document, normalise
 from .grid import grid_lines, has_grid
 
@@ -22,6 +25,8 @@ def text_document(text: str) -> Document:
     if has_grid(text) and (rows := grid_lines(text.split("\n"))):  # a drawn table: a line per row
         text = "\n".join(line for line, _ in rows)
         source_lines = [k + 1 for _, k in rows]
+    elif "   " in text and (filled := fill_blank_columns(text.split("\n"), len(load_form().applicants))):
+        text = "\n".join(filled)  # fixed-width rows: blank cells placed by their columns, line for line
     if "--" in text:  # markdown noise blanked in place: positions stay the file's
         text = _MD_RULE.sub(_blank, text)
     if "**" in text or "__" in text or "<br" in text or "<BR" in text:

@@ -263,3 +263,29 @@ def test_a_block_of_rows_read_by_its_row_totals(form, layout, expected):
 ])
 def test_reviews_header_printed_a_character_a_line(text, found):
     assert (find_reviews(build_records(text), 0) is not None) is found
+
+
+def test_table_two_labels_after_their_values_take_them_in_the_blocks_order(form):
+    """markitdown on a PDF: a block's values lines before their labels."""
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+            "| | 294 | 974 | 0 |\n规章\n| | 1435 | 1140 | 0 |\n行政规范性文件\n第二十条第(五)项\n"
+            "| 信息内容 | 本年处理决定数量 |\n| 行政许可 | 7 |\n三、收到和处理政府信息公开申请情况")
+    records = build_records(text)
+    table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
+                            len(records))
+    rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
+    assert rows["regulation"] == ["294", "974", "0"] and rows["normative_document"] == ["1435", "1140", "0"]
+    assert rows["administrative_license"] == ["7"]
+
+
+@pytest.mark.parametrize("cut", ["行政", "行政许"])
+def test_table_two_label_cut_short_names_no_item_but_its_blocks_order_does(form, cut):
+    """html2text cut 行政许可 / 行政处罚 / 行政强制 to 行政…: each block's runs in the form's order."""
+    text = (f"第二十条第(五)项\n|信息内容|本年处理决定数量|\n|{cut}|10690|\n第二十条第(六)项\n|信息内容|本年处理决定数量|\n"
+            f"|{cut}|2113|\n|{cut}|0|\n第二十条第(八)项\n|信息内容|本年收费金额(单位:万元)|\n|行政事业性收费|9116.36|\n三、收到")
+    records = build_records(text)
+    table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
+                            len(records))
+    rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
+    assert (rows["administrative_license"], rows["administrative_penalty"], rows["administrative_coercion"]) == \
+        (["10690"], ["2113"], ["0"])

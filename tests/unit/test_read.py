@@ -163,3 +163,27 @@ def test_a_few_broken_sequences_are_read_around_and_counted():
 def test_markdown_cell_noise_is_blanked_in_place(text, line):
     doc = read_document(text.encode(), ".md")
     assert doc.text == line and len(doc.original) == len(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # pdftotext -layout: positions in characters; the full rows around say which column is blank
+    ("一、本年新收                341    0     0     308    0    776\n"
+     "二、上年结转          55    0      0     0     0      0    55\n"
+     "(一)予以公开          0     10     0           52     0    62\n"
+     "(二)部分公开          0     12     0     0     0      0    12",
+     [f"{BLANK_CELL}  341  0  0  308  0  776", f"0  10  0  {BLANK_CELL}  52  0  62"]),
+    # w3m: positions in display columns (a CJK character two wide)
+    ("一、本年新收政府信息公开          341      0        0        308      0       776\n"
+     "二、上年结转政府信息公开  55      0        0        0        0        0       55\n"
+     "理结果  (二)部分公开(区   0       12       0        0        0        0       12",
+     [f"{BLANK_CELL}  341  0  0  308  0  776"]),
+])
+def test_fixed_width_rows_get_their_blank_cells_by_column(text, expected):
+    lines = read_document(text.encode(), ".txt").text.split("\n")
+    assert len(lines) == len(text.split("\n"))  # line for line
+    assert [line.split(None, 1)[1].strip() for line in lines if BLANK_CELL in line] == expected
+
+
+def test_fixed_width_rows_not_lined_up_are_left_incomplete():
+    text = ("一、本年新收 341 0 0 308 0 776\n二、上年结转 55 0 0 0 0 0 55\n(一)予以公开 0 10 0 0 52 0 62")
+    assert BLANK_CELL not in read_document(text.encode(), ".txt").text
