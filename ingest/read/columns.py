@@ -1,5 +1,6 @@
-"""Blank cells of fixed-width text tables (pdftotext -layout, pdfplumber and pypdf layout modes,
-w3m and pandoc without rules), known only by the column a value is printed in.
+"""Blank cells of text tables known only by the column a value is printed in: fixed-width tables
+(pdftotext -layout, pdfplumber and pypdf layout modes, w3m and pandoc without rules) and pipe
+tables whose merged cells are padded with empty ones (markdownify, markitdown, trafilatura).
 
 A row printing fewer values than the table has columns lost cells somewhere: which ones, only
 the positions say. Where the rows around it print every column at the same positions, each of
@@ -93,3 +94,41 @@ def _with_blanks(line: str, spans: list[tuple[int, int]], placed: list[int], wid
     values = dict(zip(placed, (line[a:b] for a, b in spans)))
     cells = [values.get(c, BLANK_CELL) for c in range(width)]
     return line[:spans[0][0]] + "  ".join(cells) + line[spans[-1][1]:]
+
+
+def fill_blank_pipe_cells(lines: list[str], width: int) -> list[str] | None:
+    """``lines`` with the blank cells of pipe-table rows marked, where the table's full rows print
+    their ``width`` values in its last ``width`` cells: an empty cell there is a blank cell of the
+    row (a merged cell's padding comes before them). None when no row changed."""
+    out, changed, k = list(lines), False, 0
+    while k < len(lines):
+        if lines[k].count("|") < 3:
+            k += 1
+            continue
+        end = k
+        while end < len(lines) and (lines[end].count("|") >= 3 or not lines[end].strip(" -|:")):
+            end += 1
+        rows = {i: _pipe_cells(lines[i]) for i in range(k, end) if lines[i].count("|") >= 3}
+        full = [cells for cells in rows.values() if sum(map(_is_number, cells)) == width]
+        if len(full) >= _MIN_FULL and all(len(c) >= width and all(map(_is_number, c[-width:])) for c in full):
+            for i, cells in rows.items():
+                tail = cells[-width:]
+                if len(cells) >= width and any(tail) and "" in tail and not any(map(_is_number, cells[:-width])) \
+                        and all(c == "" or _is_number(c) for c in tail):
+                    out[i] = " | ".join(cells[:-width] + [c or BLANK_CELL for c in tail])
+                    changed = True
+        k = end
+    return out if changed else None
+
+
+def _pipe_cells(line: str) -> list[str]:
+    cells = [c.strip() for c in line.strip().split("|")]
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|") and cells:
+        cells = cells[:-1]
+    return cells
+
+
+def _is_number(cell: str) -> bool:
+    return bool(_NUMBER.fullmatch(cell))

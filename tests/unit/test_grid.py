@@ -42,3 +42,18 @@ def test_grid_lines(text, rows):
 
 def test_text_without_a_drawn_table_is_left_as_it_is():
     assert grid_lines(["| a | b |", "| 1 | 2 |"]) is None
+
+
+@pytest.mark.parametrize("lines, rows", [
+    # a browser's copy of cells holding paragraphs: each tab on a line of its own
+    (["一、本年新收", "", "\t", "", "\t", "", "341", "", "\t", "", "776", "", "二、上年结转", "", "\t", "", "55", "",
+      "\t", "", "55"], [(f"一、本年新收 | {BLANK_CELL} | 341 | 776", 0), ("二、上年结转\t55\t55", 12)]),
+    # a blank last cell before the next row's label
+    (["2.重复申请", "\t", "0", "\t", "45", "\t", "", "3.要求提供", "\t", "0", "\t", "5"],
+     [(f"2.重复申请 | 0 | 45 | {BLANK_CELL}", 0), ("3.要求提供\t0\t5", 7)]),
+    # tabs within a line: every cell in its place
+    (["规章\t0\t\t3", "正文"], [(f"规章 | 0 | {BLANK_CELL} | 3", 0), ("正文", 1)]),
+])
+def test_tab_rows(lines, rows):
+    from ingest.read.tabs import tab_rows
+    assert tab_rows(lines) == rows

@@ -187,3 +187,16 @@ def test_fixed_width_rows_get_their_blank_cells_by_column(text, expected):
 def test_fixed_width_rows_not_lined_up_are_left_incomplete():
     text = ("一、本年新收 341 0 0 308 0 776\n二、上年结转 55 0 0 0 0 0 55\n(一)予以公开 0 10 0 0 52 0 62")
     assert BLANK_CELL not in read_document(text.encode(), ".txt").text
+
+
+def test_markdown_carrying_an_html_table_keeps_its_lines():
+    """pandoc writes a table it cannot draw with pipes as HTML: that table's rows are read as the
+    HTML adapter reads them, the pipe rows and their blank cells as markdown, other tags blanks."""
+    text = ("# 某区2023年报告\n\n| 规章 | <span style=\"font-size: 14pt;\">0</span> | | 3 |\n|---|---|---|---|\n"
+            "| 行政规范性文件 | 1 | 2 | 3 |\n| 行政许可 | 5 | 6 | 7 |\n\n<table><tr><td>行政复议</td><td>1</td><td></td><td>1</td></tr></table>\n正文")
+    doc = read_document(text.encode(), ".md")
+    assert doc.source_format == "text"
+    lines = doc.text.split("\n")
+    assert f"行政复议 | 1 | {BLANK_CELL} | 1" in lines
+    assert lines[-1] == "正文" and doc.source_line(len(lines)) == text.count("\n") + 1
+    assert "14pt" not in doc.text and "span" not in doc.text
