@@ -70,7 +70,15 @@ def _folding() -> dict[int, str]:
             table[code] = SYMBOL
         elif len(folded) == 1:
             table[code] = folded
+    table.update((ord(radical), character) for radical, character in _RADICALS.items())
     return table
+
+
+# CJK radicals a PDF's text layer uses for whole characters (wkhtmltopdf: ⻓ for 长): NFKC folds the
+# Kangxi radicals (⼀ ⼆ ⽇) but not these; their equivalent characters, as Unicode lists them
+_RADICALS = dict(zip(
+    "⺁⺇⺌⺎⺐⺒⺓⺕⺜⺝⺟⺠⺢⺣⺩⺪⺫⺬⺮⺯⺰⺶⺷⺹⺻⺼⺽⻁⻄⻅⻆⻈⻉⻋⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "厂几小兀尢巳幺彐日月母民氺灬王疋罒示竹糸纟羊羊耂聿月臼虎西见角讠贝车阝钅長长门阝雨青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟"))
 
 
 def build_tables() -> None:

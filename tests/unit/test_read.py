@@ -200,3 +200,11 @@ def test_markdown_carrying_an_html_table_keeps_its_lines():
     assert f"行政复议 | 1 | {BLANK_CELL} | 1" in lines
     assert lines[-1] == "正文" and doc.source_line(len(lines)) == text.count("\n") + 1
     assert "14pt" not in doc.text and "span" not in doc.text
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("⼀、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量"),  # Kangxi radicals (NFKC folds them)
+    ("⻓期有效 ⺠政局 ⻔户⽹站", "长期有效 民政局 门户网站"),  # radicals supplement (wkhtmltopdf's text layer)
+])
+def test_cjk_radicals_are_read_as_the_characters_they_stand_for(printed, read):
+    assert normalise(printed) == read and normalise(printed * 100) == read * 100
