@@ -351,7 +351,10 @@ class _Grid:
     def named(self, slot: int) -> tuple[int, ...]:
         """The rows (label positions) the text before the slot's run names, in printed order (from
         the values before it on: records a list number given back left without values too; none
-        before a further row of a run)."""
+        before a further row of a run); for ``len(slots)``, the rows named after the last run."""
+        if slot == len(self.slots):
+            last = self.slots[-1][0] if self.slots else -1
+            return self.rows_named("".join(rec.label for rec in self.window[last + 1:]))
         j, c, k = self.slots[slot]
         if c > 0:
             return ()
@@ -374,10 +377,8 @@ class _Grid:
     def check_order(self, rows: list[FormRow], assignment: dict[int, int]) -> list[str]:
         """The alignment settled against where its values are printed (see ``order``). Changes
         ``assignment``."""
-        slots = [Slot(self.line_label(s), self.named(s), self.row_like[s]) for s in range(len(self.slots))]
-        last = self.slots[-1][0] if self.slots else -1
-        trailing = self.rows_named("".join(rec.label for rec in self.window[last + 1:]))
-        settled, warnings = settle([self.column[r.code] for r in rows], slots, trailing, assignment)
+        slots = [Slot(self.line_label(s), self.row_like[s]) for s in range(len(self.slots))]
+        settled, warnings = settle([self.column[r.code] for r in rows], slots, self.named, assignment)
         assignment.clear()
         assignment.update(settled)
         return [f"{kind}:{rows[r].code}" for kind, r in warnings]
@@ -554,15 +555,17 @@ def _settle_block(records: list[Record], runs: list[int], columns: list[int], in
         best = max(columns, key=scores.__getitem__)
         return best if scores[best] >= MATCH_MIN and sum(scores[c] == scores[best] for c in columns) == 1 else None
 
-    slots = []
-    for prev, j in zip([runs[0] - 1, *runs], runs):
-        text = "".join(records[i].label for i in range(prev + 1, j + 1))
+    def before(slot: int) -> tuple[int, ...]:
+        if slot == len(runs):  # after the last run, up to the next block's header
+            after = records[runs[-1] + 1].label if runs[-1] + 1 < len(records) else ""
+            head = _ART20.search(after)
+            return named(after[:head.start()] if head else after)
+        text = "".join(records[i].label for i in range((runs[slot - 1] if slot else runs[0] - 1) + 1, runs[slot] + 1))
         heads = list(_ART20.finditer(text))
-        slots.append(Slot(on_line(records[j].label), named(text[heads[-1].end():] if heads else text),
-                          len(records[j].values) >= width - 1))
-    after = records[runs[-1] + 1].label if runs[-1] + 1 < len(records) else ""
-    head = _ART20.search(after)
-    return settle(columns, slots, named(after[:head.start()] if head else after), assignment)
+        return named(text[heads[-1].end():] if heads else text)
+
+    slots = [Slot(on_line(records[j].label), len(records[j].values) >= width - 1) for j in runs]
+    return settle(columns, slots, before, assignment)
 
 
 def _blocks(records: list[Record], start: int, end: int) -> list[str | None]:

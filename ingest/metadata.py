@@ -28,7 +28,6 @@ _LABELLED_DATES = tuple(re.compile(rf"(?:{labels})\s*:\s*{_DATE_PATTERN}") for l
 _WEAK_DATE_LABEL = re.compile(r"(?<!统计)(?<!截止)(?<!抓取)(?<!采集)(?<!爬取)(?<!下载)(?<!访问)(?<!获取)(?<!保存)(?<!更新)"
                               r"(?<!入库)(?<!修改)(?<!浏览)(?:时间|日期)\s*:\s*$")
 _DATE = re.compile(_DATE_PATTERN)
-_WORD = re.compile(r"\S+")
 _LAYOUT_REF = re.compile(r"[〔\[(【]\s*(2019|2021)\s*[〕\])】]\s*(60|30)\s*号")
 _CONTACT = re.compile(r"请与\s*([^\s,;:()。]{3,40}?)\s*联系")
 _BODY_AT_WORK = re.compile(r"([\u4e00-\u9fff]{2,15}?(?:省|市|区|县|旗|镇|乡|街道|局|委员会|办公室))(?:人民政府)?(?:的)?政府信息公开工作")
@@ -145,12 +144,13 @@ def find_published_at(text: str, page_meta: dict[str, str] | None = None) -> dt.
 def _head_end(text: str) -> int:
     """Where the head of the text ends: after HEAD_CHARS characters that are not blanks (a page's
     markup blanked out takes no room)."""
-    seen = 0
-    for m in _WORD.finditer(text):
-        seen += m.end() - m.start()
-        if seen >= HEAD_CHARS:
-            return m.end() - (seen - HEAD_CHARS)
-    return len(text)
+    end = HEAD_CHARS
+    while end < len(text):
+        blanks = text.count(" ", 0, end) + text.count("\n", 0, end) + text.count("\t", 0, end)
+        if end - blanks >= HEAD_CHARS:
+            break
+        end = HEAD_CHARS + blanks
+    return min(end, len(text))
 
 
 def _date(m: re.Match) -> dt.date | None:

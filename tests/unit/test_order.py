@@ -7,11 +7,11 @@ COLUMNS = [0, 1, 2, 3]  # four rows, each named by its own label position
 
 
 def line(row):  # a run printed on its row's label line
-    return Slot(line=row, before=(row,), row_like=True)
+    return Slot(line=row, row_like=True), (row,)
 
 
 def after(*rows):  # a run printed after a text naming these rows
-    return Slot(line=None, before=rows, row_like=True)
+    return Slot(line=None, row_like=True), rows
 
 
 @pytest.mark.parametrize("slots, trailing, aligned, settled, warnings", [
@@ -29,10 +29,11 @@ def after(*rows):  # a run printed after a text naming these rows
     # a block of labels, then its runs (pdftotext): each run by its place in the block
     ([line(0), after(1, 2), after(), line(3)], (), {0: 0, 1: 1, 2: 2, 3: 3}, {0: 0, 1: 1, 2: 2, 3: 3}, []),
     # a label that reads like nothing: the one run between its placed neighbours, with a short junk run
-    ([after(0), Slot(None, (), False), after(), after(2), after(3)], (), {0: 0, 1: 2, 2: 3, 3: 4},
+    ([after(0), (Slot(None, False), ()), after(), after(2), after(3)], (), {0: 0, 1: 2, 2: 3, 3: 4},
      {0: 0, 1: 2, 2: 3, 3: 4}, []),
 ])
 def test_settle(slots, trailing, aligned, settled, warnings):
-    got, said = settle(COLUMNS, slots, trailing, dict(aligned))
+    named = [before for _, before in slots] + [trailing]
+    got, said = settle(COLUMNS, [slot for slot, _ in slots], named.__getitem__, dict(aligned))
     assert got == settled
     assert said == warnings
