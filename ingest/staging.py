@@ -34,7 +34,7 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
     ("division_candidates", pa.list_(pa.string())), ("township", pa.string()), ("agency_level", pa.string()),
-    ("agency_kind", pa.string()), ("agency_key", pa.string()),
+    ("agency_kind", pa.string()), ("agency_key", pa.string()), ("division_vintage", pa.string()),
 ])
 APPLICATIONS = pa.schema([
     ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
