@@ -83,7 +83,9 @@ def read_statements(text: str, original: str, year: int | None) -> tuple[list[St
         for m in pattern.finditer(text):
             if _accepted(text, m, code, needs, year):
                 line = text.count("\n", 0, m.start("n")) + 1
-                raw = original[_clause_start(text, m.start()):m.end()].strip()
+                # the clause, from the line its keyword is on (a heading before it is not the clause)
+                start = max(_clause_start(text, m.start()), text.rfind("\n", 0, m.start()) + 1)
+                raw = original[start:m.end()].strip()
                 found.setdefault(code, []).append(Statement(code, int(m.group("n").replace(",", "")), raw, line))
     statements, warnings = [], []
     for code in CODES:
@@ -107,8 +109,8 @@ def _accepted(text: str, m: re.Match, code: str, needs: str | None, year: int | 
         return False
     if code in _WHOLES and (_PART.search(clause) or _inside_part(text, m.start())):
         return False
-    years = {int(y) for y in _YEAR.findall(text[_sentence_start(text, m.start()):m.start()])}
-    return not years or (year is not None and years == {year})
+    years = _YEAR.findall(text[_sentence_start(text, m.start()):m.start()])  # the year the sentence is about by then
+    return not years or (year is not None and int(years[-1]) == year)
 
 
 def _inside_part(text: str, pos: int) -> bool:
