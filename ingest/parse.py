@@ -78,6 +78,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
     rep.encoding, rep.source_format = doc.encoding, doc.source_format
+    rep.warnings.extend(doc.warnings)
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
     rep.published_at, rep.info_fee_yuan, rep.contact_address = md.published_at, md.info_fee_yuan, md.contact_address

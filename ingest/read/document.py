@@ -57,7 +57,7 @@ def normalise(text: str) -> str:
 
 @cache
 def _folding() -> dict[int, str]:
-    table = {ord("\r"): "\n", ord("\u2212"): "-"}
+    table = {ord("\r"): "\n", ord("\u2212"): "-", 0xFFFD: " "}  # a character lost in decoding: nothing
     for code in range(_FOLDED_PLANES):  # the planes with compatibility characters that matter here
         ch = chr(code)
         folded = unicodedata.normalize("NFKC", ch)
@@ -102,6 +102,7 @@ class Document:
     # the page of each line of ``text`` (None: the format has no pages)
     line_pages: list[int] | None = None
     meta: dict[str, str] = field(default_factory=dict)  # the page's own fields (<meta name=… content=…>)
+    warnings: list[str] = field(default_factory=list)  # what reading the format met (encoding_errors:N …)
 
     def source_line(self, line: int) -> int:
         """The source line of line ``line`` (1-based) of the text."""
