@@ -1,7 +1,7 @@
 """Benchmarks per family of report, as users get them: ingest throughput, CPU and peak memory against
 a plain read of the same files; `dbt build` time and peak memory; the latency of the analyses/ queries.
 
-    python bench/run.py [--families text,html,pdf,generated] [--sizes 1000,10000,100000]
+    python bench/run.py [--families text,pipe,html,pdf,generated] [--sizes 1000,10000,100000]
                         [--against REF] [--repeats 3] [--data bench/data] [--markdown BENCHMARKS.md]
 
 Families: *text*, *html* and *pdf* are copies of the real reports of ../shared/corpus/dev (page text
@@ -41,10 +41,11 @@ BIN = Path(sys.executable).parent
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
 SCORER = ROOT.parent / "shared" / "tools" / "score_staging.py"
 SEED = 3
-REAL = {"text": (".txt", ".md"), "html": (".html", ".htm"), "pdf": (".pdf",)}
+REAL = {"text": (".txt", ".md"), "pipe": (".txt",), "html": (".html", ".htm"), "pdf": (".pdf",)}
+PIPE = ("000", "001", "002", "003", "004")  # the dev reports printing their tables as pipe tables (page text)
 # copies of one real file stop telling anything new long before they fill a disk (10,000 copies of
 # the 262 KB web page are 2.6 GB, and 1,000 of it or of the PDF already take minutes per run)
-LARGEST = {"text": 100_000, "html": 1_000, "pdf": 1_000, "generated": 100_000}
+LARGEST = {"text": 100_000, "pipe": 10_000, "html": 1_000, "pdf": 1_000, "generated": 100_000}
 FULL_REPEATS_UP_TO = 10_000  # larger corpora are measured once per version
 
 
@@ -75,7 +76,8 @@ def real_corpus(family: str, root: Path, n: int) -> Path:
         return raw
     shutil.rmtree(root, ignore_errors=True)
     raw.mkdir(parents=True)
-    sources = sorted(p for p in (DEV / "raw").iterdir() if p.suffix.lower() in REAL[family])
+    sources = sorted(p for p in (DEV / "raw").iterdir()
+                     if p.suffix.lower() in REAL[family] and (family != "pipe" or p.name[:3] in PIPE))
     datas = [p.read_bytes() for p in sources]
     for i in range(n):
         src = sources[i % len(sources)]
@@ -174,9 +176,19 @@ def bench_ingest(family: str, n: int, data: Path, jobs: int, trees: dict[str, Pa
             print(f"[{family} {n}] ingest, {name}, run {k + 1} …", flush=True)
             runs[name].append(ingest(tree, raw, root / f"staging_{name}", jobs))
     r["ingest"] = {name: median_runs(rs) for name, rs in runs.items()}
+    r["fast_share"] = fast_share(root / "staging_this")
     if family == "generated" and n <= FULL_REPEATS_UP_TO:
         r["accuracy"] = accuracy(root / "staging_this", root / "gold")
     return r
+
+
+def fast_share(staging: Path) -> float | None:
+    """The share of reports whose tables the fast path read (ingest/fast.py), None before it existed."""
+    reports = staging / "reports.parquet"
+    names = duckdb.sql(f"describe select * from read_parquet('{reports}')").fetchall()
+    if not any(name == "read_path" for name, *_ in names):
+        return None
+    return duckdb.sql(f"select avg((read_path = 'fast')::int) from read_parquet('{reports}')").fetchone()[0]
 
 
 def dbt_env(staging: Path, warehouse: Path, memory_limit: str | None = None) -> dict:
@@ -320,7 +332,8 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         "",
         "## Ingest",
         "",
-        "Families: *text* — copies of the 8 real page-text and markdown reports of the dev corpus; *html* — of "
+        "Families: *text* — copies of the 8 real page-text and markdown reports of the dev corpus; *pipe* — of "
+        "its 5 page-text reports printing pipe tables (000–004); *html* — of "
         "its Word-exported web page (262 KB); *pdf* — of its 5-page PDF; *generated* — `ingest.synth`, mixed "
         "shapes. Each copy differs in bytes after the report, so each is its own report.",
         "",
@@ -330,6 +343,9 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         *rows,
         "",
         *pdf_pages(ingests),
+        "- *read fast*: the share of reports whose tables the fast path read (`reports.read_path`, this tree): "
+        + ", ".join(f"{r['family']} {r['reports']:,}: {r['fast_share']:.0%}" for r in ingests
+                    if r.get("fast_share") is not None) + ".",
         "- *CPU ms/report*: user + system time of the ingest and its workers, per report (2 cores: "
         "reports/s ≈ 2000 ÷ CPU ms when both are busy).",
         "- *÷ plain read*: ingest time over the time to read every file once from a warm page cache.",
@@ -393,7 +409,8 @@ def pdf_pages(ingests: list[dict]) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--families", default="text,html,pdf,generated", help="comma-separated: text,html,pdf,generated")
+    ap.add_argument("--families", default="text,pipe,html,pdf,generated",
+                    help="comma-separated: text,pipe,html,pdf,generated")
     ap.add_argument("--sizes", default="1000,10000,100000",
                     help="comma-separated corpus sizes (each family up to its largest: " +
                          ", ".join(f"{k} {v:,}" for k, v in LARGEST.items()) + ")")
