@@ -150,10 +150,12 @@ def _aligned_in_order(scores: list[tuple[float, ...]], columns: list[int]) -> bo
         return (similarity if similarity >= MATCH_MIN else POSITIONAL) + VALUES_BONUS
 
     own = [gain(sc[col]) for sc, col in zip(scores, columns)]
+    row_of = {col: r for r, col in enumerate(columns)}
     excess = [0.0] * len(columns)
     for s, sc in enumerate(scores):
-        for r, col in enumerate(columns):
-            if r != s and sc[col] >= MATCH_MIN and (more := gain(sc[col]) - own[r]) > excess[r]:
+        for col in [col for col, similarity in enumerate(sc) if similarity >= MATCH_MIN]:
+            r = row_of.get(col)
+            if r is not None and r != s and (more := gain(sc[col]) - own[r]) > excess[r]:
                 excess[r] = more
     return sum(excess) < min(own)
 
@@ -175,15 +177,16 @@ def _values(values: list[Token], n: int) -> list[Token] | None:
     footnote mark: then its characters are all digits, as many as printed, fewer than int64 holds)."""
     if len(values) != n:
         return None
-    raws = [t.raw for t in values]
-    if not "".join(raws).isdigit() or max(map(len, raws)) > MAX_DIGITS \
-            or sum(len(t.printed) for t in values) != sum(map(len, raws)):
+    digits = "".join([t.raw for t in values])
+    if not digits.isdigit() or len("".join([t.printed for t in values])) != len(digits) \
+            or len(digits) > MAX_DIGITS and max(len(t.raw) for t in values) > MAX_DIGITS:
         return None
     return values
 
 
 def _cells(values: list[Token]) -> list[Cell]:
-    return [Cell(t.value, t.printed, t.line) for t in values]
+    new = tuple.__new__  # Cell(…) costs a Python call per cell
+    return [new(Cell, (t.value, t.printed, t.line, None)) for t in values]
 
 
 def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: str, start: int,
@@ -228,8 +231,10 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
 def _identities_hold(form: Form, layout: str, codes: tuple[str, ...], rows: list[list[Token]],
                      reviews: list[Token]) -> bool:
     """Every identity of tables 三 (``rows``, the values of the rows ``codes``) and 四 holds as printed."""
+    values = [[t.value for t in row] for row in rows]
+    values.append([t.value for t in reviews])  # row -1
     for equation in _equations(form, layout, codes):
-        if sum(coef * rows[r][c].value if r >= 0 else coef * reviews[c].value for coef, r, c in equation):
+        if sum([coef * values[r][c] for coef, r, c in equation]):
             return False
     return True
 

@@ -177,13 +177,16 @@ def read_table_set(records: list[Record], after: int, form: Form, reference: str
     if reviews_at is None or reviews_at < app_end:
         reviews_at = find_reviews(records, max(app_end, after))
     pro_start = find_proactive_start(records, app_start, after)
-    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
     rows_found = sum(tokens is not None for tokens in aligned.rows.values())
+    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
+    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
+    # table 二 is aligned in both layouts only where how it fits decides between them (or tells a table)
+    known = (layout_by_labels(form, table_text) or reference) if rows_found >= MIN_ROWS else None
+    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start)
+                 for layout in ((known,) if known else LAYOUTS)}
     items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
     if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
         return None
-    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
-    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
     layout, how = choose_layout(form, table_text, reference, variant, proactive, year)
     warnings = [how] if how else []
     # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
