@@ -193,8 +193,9 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
                stop: int) -> TableResult | None:
     """Table 二 when the records from ``start`` to ``stop`` are its items in the form's order, one
     record each, in its block, as many values as the item has columns (a printed blank is a blank
-    cell, as the full reader reads it), each record reading like its own item by ``MARGIN`` more
-    than like any other (as ``align_proactive`` pairs them); else None."""
+    cell, as the full reader reads it) or as many numbers and blank cells padding them, each record
+    reading like its own item by ``MARGIN`` more than like any other (as ``align_proactive`` pairs
+    them); else None."""
     items = form.proactive_items(layout)
     if stop - start != len(items):
         return None
@@ -209,15 +210,19 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
     for k, (item, _, codes) in enumerate(items):
         rec = records[start + k]
         values = rec.values
-        if len(values) != len(codes) or len(values) < width[group_of[item]] - 1 or blocks[k] != group_of[item]:
+        if len(values) < width[group_of[item]] - 1 or blocks[k] != group_of[item]:
             return None
         scores = index.scores(rec.pieces)
         mine = sorted((scores[c] for c in cols), reverse=True)
         if scores[cols[k]] != mine[0] or mine[0] < MATCH_MIN or (len(mine) > 1 and mine[1] >= mine[0] - MARGIN):
             return None
-        for i, (code, t) in enumerate(zip(codes, values)):
-            if not t.spaced or len(t.printed) != len(t.raw):
+        if any(not t.spaced or len(t.printed) != len(t.raw) for t in values):
+            return None
+        if len(values) != len(codes):  # blank cells padding the row (a merged cell's), as the full reader drops them
+            values = [t for t in values if t.kind == NUMBER]
+            if len(values) != len(codes):
                 return None
+        for i, (code, t) in enumerate(zip(codes, values)):
             if t.kind == NUMBER:
                 if isinstance(t.value, int) and abs(t.value) > MAX_MEASURE:
                     return None
