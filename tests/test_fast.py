@@ -65,6 +65,23 @@ def test_fast_reads_agree_on_generated_reports():
     assert paths.count(FAST) > 20 and paths.count(FULL) > 20
 
 
+@pytest.mark.parametrize("shape", CLEAN_SHAPES)
+def test_tables_printed_twice_are_left_to_the_full_reader(shape):
+    """A page and its print version, a body and an appendix: the full reader reads both copies and
+    merges them; the fast path reads one table set only."""
+    truth = random_truth(random.Random(5), "2021")
+    raw, suffix, _ = render(truth, shape, 5)
+    text = raw.decode("utf-8")
+    if shape == "html":
+        cut, end = text.index("<p><strong>二、"), text.index("<p style", text.index("</table>", text.index("四、")))
+    else:
+        cut, end = text.index("二、主动公开政府信息情况"), text.index("五、存在的主要问题")
+    twice = (text[:end] + text[cut:end] + text[end:]).encode("utf-8")
+    assert both_paths(raw, suffix) == FAST
+    assert both_paths(twice, suffix) == FULL
+    assert "tables_twice" in parse_report(twice, f"r{suffix}", suffix).warnings
+
+
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
