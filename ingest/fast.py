@@ -114,6 +114,8 @@ def _application_rows(records: list[Record], labels: FormLabels, start: int, n: 
             rows = variants[variant]
         if i == len(rows) - 1:
             break
+    # the alignment sees table 三 alone: its last row's label has no text after it to continue in
+    scores[-1] = labels.application_scores(records[start:start + len(rows)], len(rows) - 1)
     columns = [labels.column[r.code] for r in rows]
     named = all(_named_alike(records, start + i, sc, row, col)
                 for i, (sc, row, col) in enumerate(zip(scores, rows, columns)))
