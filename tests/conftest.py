@@ -59,3 +59,33 @@ def sample_warehouse(tmp_path_factory) -> Path:
     done = publish(tmp / "staging", tmp / "gia.duckdb")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return tmp / "gia.duckdb"
+
+
+def write_real_folder(raw: Path) -> None:
+    """The sample reports and what a real scrape holds besides: a file of every status, and a
+    report whose agency no division list places (the dashboard's and the README's worst case)."""
+    import shutil
+    shutil.copytree(SAMPLES / "raw", raw)
+    fixtures = ROOT / "tests" / "fixtures"
+    (raw / "empty.txt").write_bytes(b"")  # unreadable
+    (raw / "attachment.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(range(256)))  # unsupported
+    shutil.copy(fixtures / "locked.pdf", raw / "locked.pdf")  # unreadable: encrypted
+    shutil.copy(fixtures / "scan.pdf", raw / "scan.pdf")  # no text layer
+    (raw / "notice.txt").write_text("关于报送政府信息公开工作年度报告的通知\n各单位：请于1月31日前报送上一年度的年度报告。\n",
+                                    encoding="utf-8")  # no tables
+    text = (SAMPLES / "raw" / "001_5a46c2b8c80e9869.txt").read_text(encoding="utf-8")
+    for place in ("烟台市芝罘区发展和改革局", "烟台市市府街", "芝罘区", "山东省"):
+        text = text.replace(place, "某某管理委员会" if place.endswith("局") else "")
+    (raw / "unplaced.txt").write_text(text, encoding="utf-8")  # no division: 未定位
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory) -> Path:
+    """A warehouse of `write_real_folder`: reports of every status, an agency no list places."""
+    from ingest.cli import run
+    tmp = tmp_path_factory.mktemp("real_wh")
+    write_real_folder(tmp / "raw")
+    run(tmp / "raw", tmp / "staging", jobs=1, progress=False)
+    done = publish(tmp / "staging", tmp / "gia.duckdb")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return tmp / "gia.duckdb"

@@ -260,6 +260,9 @@ def test_data_dictionary_in_chinese_and_english(con):
             union select 'check_status', status from fct_identity_checks
             union select 'review_cell', proceeding || '.' || result from fct_review_litigation
             union select 'application_row', flow from fct_application_intake
+            union select 'layout', layout from dim_report where layout is not null
+            union select 'identity', identity_id from fct_identity_checks
+            union select 'check_kind', check_kind from fct_identity_checks
         )
         select * from used anti join dim_code_label using (code_set, code)""").fetchall()
     assert unlabelled == []
