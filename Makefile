@@ -69,7 +69,7 @@ export: $(VENV)/.installed
 app: $(VENV)/.installed
 	@$(PY) -m ingest.workspace check $(WAREHOUSE)
 	$(VENV)/bin/streamlit run dashboard/app.py --server.headless true --server.port $(PORT) \
-	    --browser.gatherUsageStats false -- --warehouse $(WAREHOUSE)
+	    --browser.gatherUsageStats false -- --warehouse $(WAREHOUSE) --raw $(RAW)
 
 # the catalog is read from the built file (dbt parse compiles nothing, so staging is not needed)
 docs: $(VENV)/.installed

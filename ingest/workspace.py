@@ -107,6 +107,14 @@ def demo_mark(staging: Path, warehouse: Path) -> None:
                                indent=1), encoding="utf-8")
 
 
+def _relative(path: Path) -> Path:
+    """As the user named it: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def clean(everything: bool = False) -> list[str]:
     """Remove what `make demo` made (while it is still the demo's) and dbt's byproducts; with
     ``everything``, also the default staging folder, warehouse folder and export folder, whatever
@@ -114,7 +122,8 @@ def clean(everything: bool = False) -> list[str]:
     Returns one line per folder or file kept or removed."""
     said = []
     note = _note()
-    staging, warehouse = Path(note.get("staging", DEFAULT_STAGING)), Path(note.get("warehouse", DEFAULT_WAREHOUSE))
+    staging, warehouse = (_relative(Path(note.get("staging", DEFAULT_STAGING))),
+                          _relative(Path(note.get("warehouse", DEFAULT_WAREHOUSE))))
     staging_ok, warehouse_ok = _is_demos(note, staging, warehouse)
     doomed: list[Path] = [Path(p) for p in BYPRODUCTS]
     if everything:
