@@ -83,9 +83,11 @@ docs: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py $(if $(QUICK),--quick) $(if $(AGAINST),--against $(AGAINST))
 
+# every test file on its own core (pytest-xdist; a file's tests stay together, sharing its fixtures)
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
+# in one process: spreading 20 seconds of tests over workers costs more than it saves
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest -q $(FAST_TESTS)
 

@@ -101,7 +101,7 @@ def overview(con, say: Labels) -> None:
     coverage = queries.coverage(con)
     cols = st.columns(4)
     cols[0].metric("文件 files", int(counts.reports.sum()))
-    cols[1].metric("计入统计 counted", int(counts[counts.counted].reports.sum()),
+    cols[1].metric("计入统计 counted", int(counts[counts.counted.fillna(False).astype(bool)].reports.sum()),
                    help="每个机关每年度一份、读出了数字的报告 One report per agency and year, with numbers read")
     cols[2].metric("已解析 parsed", int(counts[counts.status == "parsed"].reports.sum()))
     cols[3].metric("机关 agencies", int(coverage.agencies.sum()))

@@ -35,7 +35,8 @@ class Warehouse:
     rather than opened by path: DuckDB keeps one instance per open path, and a connection opened
     after a publish renamed a new file over the old one would be handed the old file. The file's
     identity (device, inode, size, mtime) is checked at every cursor; when it changed, the new file
-    is attached and new cursors read it (cursors already out finish on the old one).
+    is attached and new cursors read it. Cursors already out finish on the old one: the old
+    database is dropped, never closed (closing it would close them), and goes with its last cursor.
     """
 
     def __init__(self, path: str | os.PathLike):
@@ -43,7 +44,6 @@ class Warehouse:
         self._lock = threading.Lock()
         self._identity: tuple | None = None
         self._database: duckdb.DuckDBPyConnection | None = None
-        self._retired: duckdb.DuckDBPyConnection | None = None  # the file before, for cursors still reading it
 
     def _file_identity(self) -> tuple:
         st = os.stat(self.path)
@@ -56,7 +56,7 @@ class Warehouse:
                 database = duckdb.connect(":memory:")
                 quoted = self.path.replace("'", "''")  # ATTACH takes no parameters: a quoted literal
                 database.execute(f"attach '{quoted}' as warehouse (read_only)")
-                self._retired, self._database, self._identity = self._database, database, identity
+                self._database, self._identity = database, identity
             cursor = self._database.cursor()
         cursor.execute("use warehouse")
         return cursor

@@ -50,15 +50,39 @@ def warehouse_state(path: Path) -> dict:
         return {t: con.sql(f'select count(*), sum(hash(r)) from "{t}" r').fetchone() for t in tables}
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder ``build(folder)`` fills once per test run, shared by every test and, with
+    pytest-xdist, by every worker (the first builds it under a lock, the others wait and reuse
+    it). Tests read what is in it, or copy it: they never change it."""
+    import fcntl
+    import shutil
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _ingest_and_publish(raw: Path, folder: Path) -> None:
+    from ingest.cli import run
+    run(raw, folder / "staging", jobs=1, progress=False)
+    done = publish(folder / "staging", folder / "gia.duckdb")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
-    """The bundled sample reports, ingested and published as a user's `make demo` does."""
-    from ingest.cli import run
-    tmp = tmp_path_factory.mktemp("sample_wh")
-    run(SAMPLES / "raw", tmp / "staging", jobs=1, progress=False)
-    done = publish(tmp / "staging", tmp / "gia.duckdb")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return tmp / "gia.duckdb"
+    """The bundled sample reports, ingested and published as a user's `make demo` does (its
+    staging folder beside it)."""
+    return built_once(tmp_path_factory, "sample_wh", lambda folder: _ingest_and_publish(SAMPLES / "raw", folder)) \
+        / "gia.duckdb"
 
 
 def write_real_folder(raw: Path) -> None:
@@ -81,11 +105,9 @@ def write_real_folder(raw: Path) -> None:
 
 @pytest.fixture(scope="session")
 def real_warehouse(tmp_path_factory) -> Path:
-    """A warehouse of `write_real_folder`: reports of every status, an agency no list places."""
-    from ingest.cli import run
-    tmp = tmp_path_factory.mktemp("real_wh")
-    write_real_folder(tmp / "raw")
-    run(tmp / "raw", tmp / "staging", jobs=1, progress=False)
-    done = publish(tmp / "staging", tmp / "gia.duckdb")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return tmp / "gia.duckdb"
+    """A warehouse of `write_real_folder` (in raw/ beside it): reports of every status, an agency
+    no list places."""
+    def build(folder: Path) -> None:
+        write_real_folder(folder / "raw")
+        _ingest_and_publish(folder / "raw", folder)
+    return built_once(tmp_path_factory, "real_wh", build) / "gia.duckdb"
