@@ -1,8 +1,10 @@
 """政府信息公开年报数据仓库 · 看板 / dashboard: `make app` (streamlit run dashboard/app.py -- --warehouse FILE
 [--raw DIR]).
 
-Reads the warehouse read-only. Five pages: 总览 overview, 机关 one agency over the years, 报告 one
-report as printed, 排名 reports ranked by a rate, 说明 what the statuses, checks and warnings mean.
+Reads the warehouse read-only. Pages: 总览 overview, 机关 one agency over the years, 报告 one
+report as printed, 排名 reports ranked by a rate, the measures pages (measures_pages.py: 指标 an
+agency's measures inside its peers' band, 指标排名 rated values ranked, 核查 the flags to check), and
+说明 what the statuses, checks and warnings mean.
 Missing values are shown as missing, never as 0: charts leave them out and say which are missing.
 Rates are per report (one agency, one year) and never added up. Every code is shown with its
 Chinese label (dim_code_label). The URL names the page, the agency and the report, so a view can be
@@ -22,11 +24,13 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
+import measures_pages  # noqa: E402
 import queries  # noqa: E402
 from ingest.workspace import default_warehouse, missing  # noqa: E402
 
 PAGES = {"overview": "总览 Overview", "agency": "机关 Agency", "report": "报告 Report", "ranking": "排名 Ranking",
-         "about": "说明 About"}
+         "measures": "指标 Measures", "measure_ranking": "指标排名 Measure ranking", "flags": "核查 Flags",
+         "about": "说明 About"}  # slug (the URL's ?page=) → the page's name
 MISSING = "（空）"
 SUMMARY_MEASURES = ["new_received", "processed", "granted", "denied", "unavailable"]  # the agency page's chart
 
@@ -141,6 +145,15 @@ def choose(found: pd.DataFrame, id_column: str, prompt: str, describe, key: str)
     names = {getattr(r, id_column): describe(r) for r in found.itertuples()}
     chosen = st.selectbox(prompt, list(names), format_func=names.get, key=key)
     return found[found[id_column] == chosen].iloc[0]
+
+
+def pick(con, search, prompt: str, label: str, describe):
+    """A search box and a choice among what it finds (the measures pages' picker): the chosen row,
+    or None when nothing matches."""
+    text = st.text_input(prompt, value="", key=f"search_{label}")
+    found = search(con, text.strip())
+    id_column = "agency_key" if "agency_key" in found.columns else "report_id"
+    return choose(found, id_column, label, describe, key=f"pick_{label}")
 
 
 def place(row) -> str:
@@ -355,17 +368,18 @@ def main() -> None:
         st.sidebar.caption(f"数据仓库 warehouse: {args.warehouse}")
         asked = st.query_params.get("page")
         if "page" not in st.session_state:  # a session opens on the page its URL names
-            st.session_state.page = asked if asked in PAGES else "overview"
-        chosen = st.sidebar.radio("页面 Page", list(PAGES), format_func=PAGES.get, key="page")
-        if chosen != asked:
+            st.session_state.page = PAGES.get(asked, PAGES["overview"])
+        slug = {name: slug for slug, name in PAGES.items()}[st.sidebar.radio("页面 Page", list(PAGES.values()),
+                                                                             key="page")]
+        if slug != asked:
             st.query_params.clear()  # another page: the agency or report of the last one goes
-            st.query_params["page"] = chosen
-        if chosen == "report":
-            report_page(con, say, args.raw)
-        elif chosen == "about":
-            about_page(con, say)
-        else:
-            {"overview": overview, "agency": agency_page, "ranking": ranking_page}[chosen](con, say)
+            st.query_params["page"] = slug
+        pages = {"overview": lambda: overview(con, say), "agency": lambda: agency_page(con, say),
+                 "report": lambda: report_page(con, say, args.raw), "ranking": lambda: ranking_page(con, say),
+                 "measures": lambda: measures_pages.agency_measures_page(con, pick, show_missing),
+                 "measure_ranking": lambda: measures_pages.measure_ranking_page(con),
+                 "flags": lambda: measures_pages.flags_page(con, show_missing), "about": lambda: about_page(con, say)}
+        pages[slug]()
     finally:
         con.close()
 

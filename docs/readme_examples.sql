@@ -23,6 +23,13 @@ select r.agency, r.report_year, q.status, q.null_cells, q.checks_passed, q.check
 from fct_report_quality q join dim_report r using (report_id)
 order by q.null_cells desc, r.agency, r.report_year;
 
+-- example: disclosure_rate
+-- 公开率 per report, rated first, counts beside the rate (a rate on fewer than 30 decided requests is
+-- kept but not rated)
+select agency, report_year, numerator, denominator, round(value, 3) as rate, rated
+from fct_agency_year_measures where measure = 'disclosure_rate' and value is not null
+order by rated desc, rate desc, agency, report_year;
+
 -- example: column_comments
 -- what a column means: every column carries a Chinese and English COMMENT (`describe` does not show it)
 select column_name, comment

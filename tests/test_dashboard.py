@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT / "dashboard"))
 import queries  # noqa: E402
 
 STATUSES = {"parsed", "partial", "no_tables", "no_text_layer", "unsupported", "unreadable"}
+PAGE_NAMES = {"overview": "总览 Overview", "agency": "机关 Agency", "report": "报告 Report", "ranking": "排名 Ranking",
+              "measures": "指标 Measures", "measure_ranking": "指标排名 Measure ranking", "flags": "核查 Flags",
+              "about": "说明 About"}
 
 
 def start(warehouse: Path, monkeypatch, **params) -> AppTest:
@@ -41,7 +44,7 @@ def app(real_warehouse, monkeypatch):
 
 
 def _open(at, page):
-    at.sidebar.radio[0].set_value(page)
+    at.sidebar.radio[0].set_value(PAGE_NAMES[page])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -71,7 +74,7 @@ def test_the_folder_holds_every_status(real_warehouse):
 
 
 def test_every_page_and_every_report_renders(app):
-    for page in ("agency", "report", "ranking", "about", "overview"):
+    for page in PAGE_NAMES:
         _open(app, page)
     at = _open(app, "report")
     assert len(at.selectbox[0].options) == 16  # every file of the folder, those without agency or year too
