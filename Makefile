@@ -31,7 +31,7 @@ help:
 	@echo "make export [FORMAT=csv|xlsx|parquet]   every mart as files in export/"
 	@echo "make app [PORT=8501]      the dashboard at http://localhost:8501"
 	@echo "make docs                 the data dictionary as one page: target/static_index.html"
-	@echo "make test                 every test (about 7 minutes on 2 cores); make test-fast: unit and parser tests"
+	@echo "make test                 every test, a test file per core; make test-fast: unit and parser tests (16 s)"
 	@echo "make bench [QUICK=1]      benchmarks (BENCHMARKS.md); QUICK=1: small corpora in a temporary folder"
 	@echo "make clean [ALL=1]        remove what make demo made (ALL=1: also your staging/, warehouse/, export/)"
 	@echo "Variables: RAW (default samples/raw), STAGING (staging), WAREHOUSE (warehouse/gia.duckdb), FORMAT, PORT"
