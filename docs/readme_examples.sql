@@ -27,7 +27,7 @@ order by q.null_cells desc, r.agency, r.report_year;
 -- 公开率 per report, rated first, counts beside the rate (a rate on fewer than 30 decided requests is
 -- kept but not rated)
 select agency, report_year, numerator, denominator, round(value, 3) as rate, rated
-from fct_agency_year_measures where measure = 'disclosure_rate' and value is not null
+from fct_report_measures where measure = 'disclosure_rate' and value is not null
 order by rated desc, rate desc, agency, report_year;
 
 -- example: column_comments
