@@ -8,7 +8,8 @@ a plain read of the same files; `dbt build` time and peak memory; the latency of
 Families: *text*, *html* and *pdf* are copies of the real sample reports in samples/raw (the dev
 corpus's ten: page text and markdown; the Word-exported web page; the PDF), each copy made distinct
 by bytes after the report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is
-its own report. *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora
+its own report; *pipe* copies only the five page texts printing pipe tables (000–004), the clean
+case the fast path reads (ingest/fast.py). *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora
 are kept under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
 ../shared/tools/score_staging.py when it is there (it is not part of the repository).
 
@@ -347,9 +348,7 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         *rows,
         "",
         *pdf_pages(ingests),
-        "- *read fast*: the share of reports whose tables the fast path read (`reports.read_path`, this tree): "
-        + ", ".join(f"{r['family']} {r['reports']:,}: {r['fast_share']:.0%}" for r in ingests
-                    if r.get("fast_share") is not None) + ".",
+        *fast_shares(ingests),
         "- *CPU ms/report*: user + system time of the ingest and its workers, per report (2 cores: "
         "reports/s ≈ 2000 ÷ CPU ms when both are busy).",
         "- *÷ plain read*: ingest time over the time to read every file once from a warm page cache.",
@@ -388,6 +387,12 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def fast_shares(ingests: list[dict]) -> list[str]:
+    shares = [f"{r['family']} {r['reports']:,}: {r['fast_share']:.0%}" for r in ingests if r.get("fast_share") is not None]
+    return [f"- *read fast*: the share of reports whose tables the fast path read (`reports.read_path`, this tree): "
+            f"{', '.join(shares)}."] if shares else []
 
 
 def pdf_pages(ingests: list[dict]) -> list[str]:
