@@ -25,15 +25,13 @@ from typing import NamedTuple
 from .align import MARGIN, MATCH_MIN, POSITIONAL, VALUES_BONUS, FormLabels, _blocks, _header_before, \
     find_applications_start, find_proactive_start, find_reviews, form_labels, layout_by_labels, row_evidence, \
     sub_rows_printed
-from .cells import Cell, TableResult
+from .cells import Cell, TableResult, _measures, printed_cells
 from .digits import identity_instances
 from .form import Form, FormRow
 from .labels import label_key
-from .read import BLANK_CELL
 from .records import NUMBER, Record, Token
 
 MAX_DIGITS = 18  # table 三 and 四 cells are int64
-MAX_MEASURE = 2**53  # table 二 is stored as doubles
 
 
 class CleanTables(NamedTuple):
@@ -194,10 +192,10 @@ def _cells(values: list[Token]) -> list[Cell]:
 def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: str, start: int,
                stop: int) -> TableResult | None:
     """Table 二 when the records from ``start`` to ``stop`` are its items in the form's order, one
-    record each, in its block, as many values as the item has columns (a printed blank is a blank
-    cell, as the full reader reads it) or as many numbers and blank cells padding them, each record
-    reading like its own item by ``MARGIN`` more than like any other (as ``align_proactive`` pairs
-    them); else None."""
+    record each, in its block, each value printed on its own, as many as the item has columns (or
+    as many numbers and blank cells padding them), each record reading like its own item by
+    ``MARGIN`` more than like any other (as ``align_proactive`` pairs them); else None. Its cells
+    are made by the full reader's own functions."""
     items = form.proactive_items(layout)
     if stop - start != len(items):
         return None
@@ -218,20 +216,15 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
         mine = sorted((scores[c] for c in cols), reverse=True)
         if scores[cols[k]] != mine[0] or mine[0] < MATCH_MIN or (len(mine) > 1 and mine[1] >= mine[0] - MARGIN):
             return None
-        if any(not t.spaced or len(t.printed) != len(t.raw) for t in values):
+        if len(values) < len(codes) or not all(t.spaced for t in values):
+            return None  # a cell short (a value printed apart, or cells run together): the full reader's call
+        # the cells as the full reader makes them of a row printed cell by cell (blank cells, blank
+        # cells padding the row, footnote marks, values a double would not hold: the same warnings)
+        cells = printed_cells(item, values, len(codes), res.warnings)
+        if cells is None:
             return None
-        if len(values) != len(codes):  # blank cells padding the row (a merged cell's), as the full reader drops them
-            values = [t for t in values if t.kind == NUMBER]
-            if len(values) != len(codes):
-                return None
-        for i, (code, t) in enumerate(zip(codes, values)):
-            if t.kind == NUMBER:
-                if isinstance(t.value, int) and abs(t.value) > MAX_MEASURE:
-                    return None
-                res.cells[code] = [Cell(t.value, t.printed, t.line)]
-            else:
-                res.warnings.append(f"cell_blank:{item}:{i + 1}")
-                res.cells[code] = [Cell(None, "" if t.raw == BLANK_CELL else t.printed, t.line)]
+        for code, c in zip(codes, _measures(item, cells, res.warnings)):
+            res.cells[code] = [c]
     return res
 
 
