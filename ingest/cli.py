@@ -23,13 +23,12 @@ from . import agency, locks, manifest as manifests
 from .copies import FirstPaths, drop_earlier_copies
 from .files import Entry, FileList, NotRead, list_files, read_file
 from .form import load_form
+from .options import MAX_BYTES, PARSE_SECONDS, parse
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .read import build_tables, source_format_of
 from .staging import LOCK_FILE, StagingWriter, to_tables
 
-MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
-PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
 _WORKER: dict = {}
 
@@ -307,40 +306,11 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .html, .txt, .md, .pdf, .docx) "
-                    "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
-        epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
-               "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
-               "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
-               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
-               "file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over --max-bytes, not "
-               "read). Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
-    ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
-    ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
-                    help="where to write the Parquet files (default: ./staging)")
-    ap.add_argument("--manifest", type=Path, metavar="CSV",
-                    help="CSV with a 'path' column (relative to RAW_DIR; a bare file name when only one file has it) "
-                         "and any of title, agency, report_year, published_at (override what the parser found) plus "
-                         "extra columns kept in reports.parquet; problems are listed after the run")
-    ap.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
-    bar = ap.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="always show the progress bar (default: only on a terminal)")
-    bar.add_argument("--no-progress", dest="progress", action="store_false")
-    ap.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
-                    help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
-    ap.add_argument("--timeout", type=float, default=PARSE_SECONDS, metavar="SECONDS",
-                    help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
-    ap.add_argument("--full", action="store_true",
-                    help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
-    ap.add_argument("--quiet", action="store_true", help="no summary")
-    args = ap.parse_args(argv)
-    if not args.raw_dir.is_dir():
-        ap.error(f"RAW_DIR {args.raw_dir} is not a folder")
-    if args.manifest and not args.manifest.is_file():
-        ap.error(f"manifest {args.manifest} not found")
+    return execute(parse(argv))
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run the ingest the options ``args`` (``ingest.options``) ask for; the exit status."""
     started = time.perf_counter()
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,

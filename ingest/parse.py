@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from . import metadata
 from .agency import AgencyPlace
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
-    find_reviews, form_labels, review_values, tables_span
+    find_reviews, form_labels, layout_by_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
+from .fast import read_clean
 from .form import LAYOUTS, Form, load_form
 from .read import Document, NoTextLayer, Unreadable, UnsupportedFormat, read_document, source_format_of
 from .labels import label_key
@@ -19,6 +20,7 @@ from .statements import Statement, in_source, read_statements
 PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER = "parsed", "partial", "no_tables", "no_text_layer"
 UNSUPPORTED, UNREADABLE, TOO_LARGE = "unsupported", "unreadable", "too_large"
 STATUSES = (PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER, UNSUPPORTED, UNREADABLE, TOO_LARGE)
+FAST, FULL = "fast", "full"  # which reader read the tables (see ingest/fast.py)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class ParsedReport:
     contact_address: str | None = None
     place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
     warnings: list[str] = field(default_factory=list)
+    read_path: str | None = None  # FAST or FULL: which reader read the tables (None: the file was not read)
     # cells with the source line (and page) they are printed on
     applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
     reviews: dict[str, Cell] = field(default_factory=dict)
@@ -60,7 +63,10 @@ def file_report_id(path: str) -> str:
     return h.hexdigest()[:16]
 
 
-def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None) -> ParsedReport:
+def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None,
+                 fast: bool = True) -> ParsedReport:
+    """The report a file's bytes hold. ``fast``: tables printed cleanly are read by the fast path
+    (``ingest.fast``: the same result, sooner); off, the full reader reads every report."""
     form = form or load_form()
     rep = ParsedReport(report_id=report_id(raw), source_path=source_path, source_format=source_format_of(suffix),
                        status=UNREADABLE, size_bytes=len(raw))
@@ -86,7 +92,8 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     statements, warnings = read_statements(doc.text, doc.original, md.report_year)
     rep.statements = in_source(statements, doc)
     rep.warnings.extend(warnings)
-    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
+    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference,
+                fast)
     return rep
 
 
@@ -103,15 +110,16 @@ class TableSet:
     end: int  # the record after the set
 
 
-def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None) -> None:
+def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None,
+                fast: bool = True) -> None:
     """Tables 二, 三 and 四 of the report into ``rep``, with its layout and status. A report that
     prints its tables twice (a body and an appendix, a page and its print version) is read from
     both: cells the copies agree on stand, cells they print differently are null."""
-    sets: list[TableSet] = []
-    after = 0
-    while len(sets) < MAX_TABLE_SETS and (found := read_table_set(records, after, form, reference, rep.report_year)):
-        sets.append(found)
-        after = found.end
+    clean = read_clean(records, form, reference) if fast else None
+    if clean is not None and read_table_set(records, clean.end, form, reference, rep.report_year) is None:
+        sets, rep.read_path = [TableSet(*clean)], FAST  # printed once, cleanly: what the full reader reads
+    else:
+        sets, rep.read_path = full_table_sets(records, form, reference, rep.report_year), FULL
     if not sets:
         rep.status = NO_TABLES
         rep.warnings.append("no_tables")
@@ -147,6 +155,16 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
 MAX_TABLE_SETS = 3  # a report printing its tables more often than this is read from the first three
 
 
+def full_table_sets(records: list[Record], form: Form, reference: str | None, year: int | None) -> list[TableSet]:
+    """Every table set the full reader finds, in printed order."""
+    sets: list[TableSet] = []
+    after = 0
+    while len(sets) < MAX_TABLE_SETS and (found := read_table_set(records, after, form, reference, year)):
+        sets.append(found)
+        after = found.end
+    return sets
+
+
 def read_table_set(records: list[Record], after: int, form: Form, reference: str | None,
                    year: int | None) -> TableSet | None:
     """The tables printed from record ``after`` on, or None when there are none (prose that only
@@ -159,13 +177,16 @@ def read_table_set(records: list[Record], after: int, form: Form, reference: str
     if reviews_at is None or reviews_at < app_end:
         reviews_at = find_reviews(records, max(app_end, after))
     pro_start = find_proactive_start(records, app_start, after)
-    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
     rows_found = sum(tokens is not None for tokens in aligned.rows.values())
+    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
+    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
+    # table 二 is aligned in both layouts only where how it fits decides between them (or tells a table)
+    known = (layout_by_labels(form, table_text) or reference) if rows_found >= MIN_ROWS else None
+    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start)
+                 for layout in ((known,) if known else LAYOUTS)}
     items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
     if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
         return None
-    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
-    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
     layout, how = choose_layout(form, table_text, reference, variant, proactive, year)
     warnings = [how] if how else []
     # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
@@ -217,11 +238,9 @@ def choose_layout(form: Form, table_text: str, reference: str | None, variant: s
                   year: int | None) -> tuple[str, str | None]:
     """The form the tables follow: labels and headers only one layout prints, then the printed
     〔2019〕60号 / 〔2021〕30号 reference, then how table 二 fits, then the year."""
-    evidence = {layout: sum(m in table_text for m in form.layout_markers(layout)) for layout in LAYOUTS}
-    top = max(evidence.values())
-    leaders = [lay for lay in LAYOUTS if evidence[lay] == top]
-    if top >= 2 and len(leaders) == 1:
-        return leaders[0], None
+    by_labels = layout_by_labels(form, table_text)
+    if by_labels:
+        return by_labels, None
     if reference:
         return reference, None
     fit = {layout: p.score for layout, p in proactive.items()}

@@ -24,6 +24,7 @@ renamed as (
         warnings,
         len(warnings) as warning_count,
         encoding,
+        read_path,
 
         ---------- where the agency sits (ingest/agency.py)
         agency_key,
