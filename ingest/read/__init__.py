@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from .docx import docx_document
-from .document import BLANK_CELL, FOOTNOTE, Document, Unreadable, build_tables, normalise
+from .document import BLANK_CELL, FOOTNOTE, UNCERTAIN, Document, Unreadable, build_tables, normalise
 from .encoding import decode_text
 from .html import html_document, looks_like_html
+from .ocr import image_document
 from .pdf import NoTextLayer, pdf_document
 from .text import text_document
 
-__all__ = ["BLANK_CELL", "FOOTNOTE", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "build_tables",
+__all__ = ["BLANK_CELL", "FOOTNOTE", "UNCERTAIN", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "build_tables",
            "normalise", "read_document", "source_format_of", "SUFFIXES"]
 
 FORMATS = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html", ".shtml": "html",
-           ".pdf": "pdf", ".docx": "docx"}
+           ".pdf": "pdf", ".docx": "docx", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+           ".tiff": "image", ".bmp": "image", ".webp": "image"}
 SUFFIXES = tuple(FORMATS)  # what is read; any other file is given the status unsupported
 # formats met in scrapes that are not read (yet): named in the status, so a user knows what is missing
 OTHER_FORMATS = {".doc": "doc", ".wps": "wps", ".ofd": "ofd", ".xls": "xls", ".xlsx": "xlsx", ".et": "et",
-                 ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image", ".bmp": "image", ".tif": "image",
-                 ".tiff": "image", ".zip": "zip", ".rar": "rar"}
+                 ".gif": "image", ".zip": "zip", ".rar": "rar"}
 
 
 class UnsupportedFormat(Unreadable):
@@ -31,12 +32,14 @@ def source_format_of(suffix: str) -> str:
     return FORMATS.get(suffix) or OTHER_FORMATS.get(suffix) or suffix.lstrip(".") or "text"
 
 
-def read_document(raw: bytes, suffix: str = "") -> Document:
+def read_document(raw: bytes, suffix: str = "", ocr: bool = True) -> Document:
     """The Document of a file's bytes; raises Unreadable when they are not one (NoTextLayer for a
-    scanned PDF, UnsupportedFormat for a format not read)."""
+    scan when ``ocr`` is off, UnsupportedFormat for a format not read)."""
     fmt = source_format_of(suffix)
     if fmt == "pdf" or raw[:5] == b"%PDF-":
-        return pdf_document(raw)
+        return pdf_document(raw, ocr)
+    if fmt == "image" and suffix.lower() != ".gif":
+        return image_document(raw, ocr)
     if fmt == "docx":
         return docx_document(raw)
     if fmt not in ("text", "html"):

@@ -32,31 +32,97 @@ class NoTextLayer(Unreadable):
         super().__init__("no_text_layer")
 
 
-def pdf_document(raw: bytes) -> Document:
+def pdf_document(raw: bytes, ocr: bool = True) -> Document:
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as e:
         reason = "encrypted" if "password" in str(e).lower() else "broken"
         raise Unreadable(f"pdf_{reason}") from None
-    lines: list[str] = []
-    pages: list[int] = []
+    read: dict[int, list[str]] = {}  # page index → its lines
+    scans: list[int] = []  # pages that are images of paper: read by OCR, their text layer not trusted
+    warnings: list[str] = []
     try:
         for number in range(len(pdf)):
             page = pdf[number]
-            for line in page_lines(page):
-                lines.append(line)
-                pages.append(number + 1)
+            if is_scan(page):
+                scans.append(number)
+            else:
+                read[number] = page_lines(page)
             page.close()
+        if scans and ocr:
+            read.update(_ocr_pages(pdf, scans, warnings))
     finally:
         pdf.close()
+    lines: list[str] = []
+    pages: list[int] = []
+    for number in sorted(read):
+        lines += read[number]
+        pages += [number + 1] * len(read[number])
     if not any(line.strip() for line in lines):
         raise NoTextLayer()
     source_lines = []  # a PDF line's number is its line on its page
     for i, page in enumerate(pages):
         source_lines.append(source_lines[-1] + 1 if i and pages[i - 1] == page else 1)
     built = "\n".join(lines)
-    return Document(text=normalise(built), original=built, source_format="pdf", source_lines=source_lines,
-                    line_pages=pages)
+    ocr_pages = sum(n in read for n in scans)
+    return Document(text=normalise(built), original=built, source_format="scan" if ocr_pages else "pdf",
+                    source_lines=source_lines, line_pages=pages, ocr_pages=ocr_pages, warnings=warnings)
+
+
+def is_scan(page: pdfium.PdfPage) -> bool:
+    """A page that is an image of paper: no characters over an image, an image covering most of
+    the page (a "searchable" scan's text layer under or over it is OCR of its own, not trusted),
+    or characters that are all invisible (text render mode 3)."""
+    width, height = page.get_size()
+    images, texts, invisible = 0.0, 0, 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    handle = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        obj = pdfium_c.FPDFPage_GetObject(handle, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts += 1
+            invisible += pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM) \
+                and (kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or _holds_image(obj)) \
+                and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            w = min(right.value, width) - max(left.value, 0)
+            h = min(top.value, height) - max(bottom.value, 0)
+            images = max(images, max(w, 0) * max(h, 0))
+    if not images:
+        return False
+    return texts == invisible or images >= SCAN_COVER * width * height
+
+
+SCAN_COVER = 0.8  # an image over this share of the page makes it a scan
+
+
+def _holds_image(form) -> bool:
+    for i in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        obj = pdfium_c.FPDFFormObj_GetObject(form, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or (kind == pdfium_c.FPDF_PAGEOBJ_FORM and _holds_image(obj)):
+            return True
+    return False
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, scans: list[int], warnings: list[str]) -> dict[int, list[str]]:
+    """The lines of the scanned pages the reader needs, by OCR: the first page (title, period),
+    the pages printing a ruled table and the two after the last of them (the fee sentence); every
+    page when none prints a ruled table (at most ocr.MAX_PAGES)."""
+    from . import ocr
+
+    images = {}
+    for number in scans[: ocr.MAX_PAGES]:
+        page = pdf[number]
+        images[number] = page.render(scale=ocr.DPI / 72, grayscale=True).to_numpy()
+        page.close()
+    if len(scans) > ocr.MAX_PAGES:
+        warnings.append(f"ocr_pages_limit:{ocr.MAX_PAGES}/{len(scans)}")
+    tables = [n for n in images if ocr.has_table(images[n])]
+    wanted = set(images) if not tables else {min(images), *tables, *(n for n in images if 0 < n - max(tables) <= 2)}
+    ocr.more_time(len(wanted))
+    return {n: ocr.page_text(images[n]) for n in sorted(wanted)}
 
 
 def page_lines(page: pdfium.PdfPage) -> list[str]:
@@ -106,3 +172,4 @@ def _borders(page: pdfium.PdfPage) -> boxes.Rules:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
     return boxes.Rules(horizontal, vertical)
+

@@ -1,0 +1,245 @@
+"""Scans and page images → the boxes of their text, by OCR: what boxes.page_lines rebuilds rows
+and cells from, as it does for a PDF's characters.
+
+RapidOCR (PP-OCR models inside the wheel, run by onnxruntime) reads each page image into words
+with their boxes and confidence: a CJK character is a word, a number is one. The table's ruling
+lines are found in the image (long thin runs of dark pixels, by morphology), a page scanned or
+photographed a little askew is turned straight first (the angle whose rows of pixels are most
+unevenly dark), and then the same reconstruction as for a PDF places each word in its cell.
+
+A number OCR is not sure of (a low confidence, or letters read among its digits: ``1O``, ``S5``)
+is never passed on as a number: it becomes ``UNCERTAIN``, one mark for the whole cell, which the
+reader stages as a null cell with a warning. The identities then check what was read (parse).
+
+OCR costs 5–20 CPU-seconds a page: the models are loaded only when a scan is met, once per
+process, and run on one thread (a worker per core reads files side by side; results do not
+depend on the number of threads).
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from functools import cache
+
+import numpy as np
+
+from . import boxes
+from .document import UNCERTAIN, Document, Unreadable, normalise
+from .pdf import NoTextLayer
+
+DPI = 150  # scans are read at this resolution (the models see text lines ~30 px high)
+SURE = 0.9  # a number read with less confidence than this is UNCERTAIN
+TEXT_SCORE = 0.3  # lines read with less confidence are dropped (below SURE: their numbers become UNCERTAIN)
+PAGE_SECONDS = 120.0  # each page OCR'd adds this to the file's time limit (cli --timeout)
+MAX_PAGES = 40  # a scan of more pages is read from its first MAX_PAGES pages (with a warning)
+MAX_PIXELS = 40_000_000  # larger images are scaled down first (a 300-dpi A3 page is 35 Mpx)
+SKEW_DEGREES = 3.0  # skew searched within ± this
+
+
+def image_document(raw: bytes, ocr: bool = True) -> Document:
+    """A page image (a photo, a screenshot, a scan saved as .png/.jpg/.tif …): every page by OCR."""
+    if not ocr:
+        raise NoTextLayer()
+    images = image_pages(raw)
+    warnings = [f"ocr_pages_limit:{MAX_PAGES}/{len(images)}"] if len(images) > MAX_PAGES else []
+    images = images[:MAX_PAGES]
+    more_time(len(images))
+    lines, pages, source_lines = [], [], []
+    for number, image in enumerate(images, start=1):
+        page = page_text(image)
+        lines += page
+        pages += [number] * len(page)
+        source_lines += range(1, len(page) + 1)
+    if not any(line.strip() for line in lines):
+        raise NoTextLayer()
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format="image", source_lines=source_lines,
+                    line_pages=pages, ocr_pages=len(images), warnings=warnings)
+
+
+def image_pages(raw: bytes) -> list[np.ndarray]:
+    """The pages of an image file (a multi-page TIFF has several), as grey arrays."""
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # a broken image is a status, not stderr
+    data = np.frombuffer(raw, np.uint8)
+    if raw[:4] in (b"II*\x00", b"MM\x00*"):
+        ok, pages = cv2.imdecodemulti(data, cv2.IMREAD_GRAYSCALE)
+        pages = list(pages) if ok else []
+    else:
+        page = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+        pages = [] if page is None else [page]
+    if not pages:
+        raise Unreadable("image_broken")
+    return [_bounded(p) for p in pages]
+
+
+def _bounded(page: np.ndarray) -> np.ndarray:
+    import cv2
+
+    pixels = page.shape[0] * page.shape[1]
+    if pixels <= MAX_PIXELS:
+        return page
+    scale = (MAX_PIXELS / pixels) ** 0.5
+    return cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def page_text(page: np.ndarray) -> list[str]:
+    """The lines of a page image, as boxes.page_lines makes them from the words OCR read."""
+    page = straightened(page)
+    words = read_words(page)
+    return boxes.page_lines(words, ruling_lines(page, words))
+
+
+def has_table(page: np.ndarray) -> bool:
+    """Whether a page image prints a ruled table (3 rules across a quarter of its width, 3 down a
+    tenth of its height): cheap, so a scan's pages without tables need no OCR."""
+    page = straightened(page)
+    h, w = page.shape
+    rules = ruling_lines(page, [], (w // 4, h // 10))
+    return len(rules.horizontal) >= 3 and len(rules.vertical) >= 3
+
+
+def straightened(page: np.ndarray) -> np.ndarray:
+    """The page turned by its skew (within ± SKEW_DEGREES): text lines and rules horizontal."""
+    import cv2
+
+    angle = skew(page)
+    if abs(angle) < 0.05:
+        return page
+    h, w = page.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(page, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def skew(page: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise) that makes the page's rows of ink most uneven: text
+    lines and rules then run along rows of pixels."""
+    import cv2
+
+    scale = min(1.0, 1000 / max(page.shape))
+    small = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else page
+    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max(np.arange(-SKEW_DEGREES, SKEW_DEGREES + 0.01, 0.25), key=sharpness)
+    return float(max(np.arange(best - 0.25, best + 0.26, 0.05), key=sharpness))
+
+
+def ruling_lines(page: np.ndarray, words: list[boxes.Box], lengths: tuple[int, int] | None = None) -> boxes.Rules:
+    """The page's ruling lines, in boxes' coordinates (y up, pixels): runs of dark pixels outside
+    the words OCR read (a column of characters' strokes is no rule), at least two text lines long
+    across and one down (``lengths``: their minimum lengths), small breaks (JPEG, a faint scan)
+    closed."""
+    import cv2
+
+    h, w = page.shape
+    ink = cv2.adaptiveThreshold(page, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    unerased = ink.copy() if words else ink
+    for _, left, bottom, right, top in words:  # y up → rows of the array
+        ink[max(0, int(h - top) - 1):int(h - bottom) + 2, max(0, int(left) - 1):int(right) + 2] = 0
+    if lengths is None:
+        text = sorted(top - bottom for _, _, bottom, _, top in words)
+        line = text[len(text) // 2] if text else 20
+        lengths = (int(2 * line), int(1.2 * line))
+    horizontal, vertical = _runs(ink, lengths)
+    if words:  # rules long enough to be nothing else, words not erased: a rule a word's box straddles
+        long_h, long_v = _runs(unerased, (3 * lengths[0], 3 * lengths[1]))
+        horizontal, vertical = _merged(horizontal + long_h), _merged(vertical + long_v)
+    return boxes.Rules(horizontal, vertical, slack=_SLACK_PX)
+
+
+def _runs(ink: np.ndarray, lengths: tuple[int, int]) -> tuple[list[boxes.Rule], list[boxes.Rule]]:
+    """Straight runs of ink at least ``lengths`` (across, down) long and a few pixels thick."""
+    import cv2
+
+    h = ink.shape[0]
+    horizontal, vertical = [], []
+    for along_x, out in ((True, horizontal), (False, vertical)):
+        length = max(12, lengths[0] if along_x else lengths[1])
+        close = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1) if along_x else (1, 5))
+        keep = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if along_x else (1, length))
+        mask = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, close), cv2.MORPH_OPEN, keep)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, bw, bh, _ in stats[1:count]:
+            if along_x and bh <= 12:
+                out.append((h - (y + bh / 2), float(x), float(x + bw)))
+            elif not along_x and bw <= 12:
+                out.append((x + bw / 2, float(h - (y + bh)), float(h - y)))
+    return horizontal, vertical
+
+
+def _merged(rules: list[boxes.Rule]) -> list[boxes.Rule]:
+    """One rule for runs found twice or broken in two: within a few pixels across, touching along."""
+    groups: list[list[boxes.Rule]] = []
+    for rule in sorted(rules):
+        if groups and rule[0] - groups[-1][-1][0] <= _SLACK_PX:
+            groups[-1].append(rule)
+        else:
+            groups.append([rule])
+    out = []
+    for group in groups:
+        pos = sum(r[0] for r in group) / len(group)
+        spans: list[list[float]] = []
+        for _, start, end in sorted(group, key=lambda r: r[1]):
+            if spans and start <= spans[-1][1] + _SLACK_PX:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        out += [(pos, start, end) for start, end in spans]
+    return out
+
+
+_SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
+
+
+def read_words(page: np.ndarray) -> list[boxes.Box]:
+    """Every word OCR reads on the page, as a box (y up); a number it is unsure of is UNCERTAIN."""
+    result = _engine()(page, return_word_box=True)
+    h = page.shape[0]
+    out: list[boxes.Box] = []
+    for line in result.word_results or ():
+        for text, score, quad in line:
+            if not text or quad is None:
+                continue
+            xs = [p[0] for p in quad]
+            ys = [p[1] for p in quad]
+            out.append((_sure(text, score), float(min(xs)), float(h - max(ys)), float(max(xs)), float(h - min(ys))))
+    return out
+
+
+def _sure(text: str, score: float) -> str:
+    """A word as read, or UNCERTAIN for a number read without confidence or with Latin letters among
+    its digits (O for 0, l for 1, S for 5: a number OCR half took for a word)."""
+    if not any(c.isdigit() for c in text):
+        return text
+    if score < SURE or any("a" <= c.lower() <= "z" for c in text):
+        return UNCERTAIN
+    return text
+
+
+@cache
+def _engine():
+    """RapidOCR with its bundled models, on one thread, quiet (imported here: 1 s and 300 MB that a
+    run without scans never pays)."""
+    import cv2
+    from rapidocr import RapidOCR
+
+    cv2.setNumThreads(1)
+    return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.text_score": TEXT_SCORE,
+                            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+
+
+def more_time(pages: int) -> None:
+    """Extend the file's time limit (an ITIMER_REAL the CLI set) by PAGE_SECONDS a page to OCR."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    remaining, interval = signal.getitimer(signal.ITIMER_REAL)
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + PAGE_SECONDS * pages, interval)
