@@ -57,11 +57,11 @@ def read_document(raw: bytes, suffix: str = "", ocr: bool = True) -> Document:
         return doc_document(raw, fmt)
     if fmt == "rtf":
         return rtf_document(raw)
-    if fmt == "odt":
-        return odt_document(raw)
+    if fmt in ("odt", "ods"):
+        return odt_document(raw, fmt)
     if fmt == "mht":
         return mht_document(raw)
-    if fmt in ("xls", "xlsx", "ods"):
+    if fmt in ("xls", "xlsx"):
         return sheet_document(raw, fmt)
     if fmt == "ofd":
         return ofd_document(raw)

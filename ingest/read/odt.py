@@ -20,18 +20,18 @@ _SPACES = f"{{{_TEXT}}}c"
 MAX_REPEAT = 64  # a repeated empty cell (Calc-style) counts as a few, not a million
 
 
-def odt_document(raw: bytes) -> Document:
-    z = open_zip(raw, "odt")
-    root = parse_xml(read_member(z, "content.xml", "odt"), "odt")
+def odt_document(raw: bytes, fmt: str = "odt") -> Document:
+    """An OpenDocument text (``odt``) or spreadsheet (``ods``, its sheets' tables read the same way)."""
+    z = open_zip(raw, fmt)
+    root = parse_xml(read_member(z, "content.xml", fmt), fmt)
     lines: list[str] = []
-    body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
-    body = root if body is None else body
-    _block(body, lines)
+    body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}{'spreadsheet' if fmt == 'ods' else 'text'}")
+    _block(root if body is None else body, lines, sheet=fmt == "ods")
     built = "\n".join(lines)
-    return Document(text=normalise(built), original=built, source_format="odt")
+    return Document(text=normalise(built), original=built, source_format=fmt)
 
 
-def _block(element: ElementTree.Element, lines: list[str]) -> None:
+def _block(element: ElementTree.Element, lines: list[str], sheet: bool = False) -> None:
     for child in element:
         name = local(child.tag)
         if name in ("p", "h"):
@@ -39,7 +39,7 @@ def _block(element: ElementTree.Element, lines: list[str]) -> None:
             if text.strip():
                 lines.append(text)
         elif name == "table":
-            _table(child, lines)
+            _table(child, lines, sheet)
         elif name in ("list", "list-item", "section", "list-header"):
             _block(child, lines)
 
@@ -54,7 +54,8 @@ def _rows(element: ElementTree.Element):
             yield from _rows(child)
 
 
-def _table(table: ElementTree.Element, lines: list[str]) -> None:
+def _table(table: ElementTree.Element, lines: list[str], sheet: bool = False) -> None:
+    """Each row a line of cells (a sheet's rows without the empty cells after its last)."""
     for row in _rows(table):
         texts, nested, skip = [], [], 0
         for cell in row:
@@ -78,6 +79,8 @@ def _table(table: ElementTree.Element, lines: list[str]) -> None:
             text = " ".join(p.strip() for p in paragraphs if p.strip())
             texts += [text] * repeat if text else [""] * repeat
             skip = int(cell.get(_SPANNED, "1")) - 1
+        while sheet and texts and not texts[-1]:
+            texts.pop()
         line = row_line(texts)
         if line is not None:
             lines.append(line)
