@@ -7,7 +7,8 @@ a plain read of the same files; `dbt build` time and peak memory; the latency of
 Families: *text*, *html* and *pdf* are copies of the real reports of ../shared/corpus/dev (page text
 and markdown; the Word-exported web page; the PDF), each copy made distinct by bytes after the
 report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is its own report.
-*generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora are kept under --data.
+*generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). *scan* is the Word fixtures'
+PDFs as page images (``--scan-reports`` of them, read by OCR). Corpora are kept under --data.
 
 With ``--against REF`` every ingest runs alternately on this tree and on REF (a git worktree of it),
 on the same corpus, ``--repeats`` times (once at 100,000); medians are reported. dbt runs with the
@@ -44,7 +45,7 @@ SEED = 3
 REAL = {"text": (".txt", ".md"), "html": (".html", ".htm"), "pdf": (".pdf",)}
 # copies of one real file stop telling anything new long before they fill a disk (10,000 copies of
 # the 262 KB web page are 2.6 GB, and 1,000 of it or of the PDF already take minutes per run)
-LARGEST = {"text": 100_000, "html": 1_000, "pdf": 1_000, "generated": 100_000}
+LARGEST = {"text": 100_000, "html": 1_000, "pdf": 1_000, "generated": 100_000, "scan": 0}  # scan: --scan-reports
 FULL_REPEATS_UP_TO = 10_000  # larger corpora are measured once per version
 
 
@@ -177,6 +178,47 @@ def bench_ingest(family: str, n: int, data: Path, jobs: int, trees: dict[str, Pa
     if family == "generated" and n <= FULL_REPEATS_UP_TO:
         r["accuracy"] = accuracy(root / "staging_this", root / "gold")
     return r
+
+
+def bench_scan(n: int, data: Path, jobs: int) -> dict:
+    """The scan family: ``n`` scanned reports (the Word fixtures' PDFs as page images, JPEG quality 60,
+    turned 1°; each copy its own bytes), read by OCR: pages/s, CPU seconds a page, peak memory."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from renderings import degraded, page_images, scan_pdf
+
+    root = data / "scan" / str(n)
+    raw = root / "raw"
+    sources = sorted((ROOT / "tests" / "fixtures").glob("word_*.pdf"))
+    if not (raw.exists() and sum(1 for _ in raw.iterdir()) == n):
+        shutil.rmtree(root, ignore_errors=True)
+        raw.mkdir(parents=True)
+        scans = [scan_pdf([degraded(p, quality=60, angle=1.0) for p in page_images(s.read_bytes(), 150)], 150)
+                 for s in sources]
+        for i in range(n):
+            (raw / f"scan_{i:04d}.pdf").write_bytes(distinct_copy(scans[i % len(scans)], ".pdf", i))
+    print(f"[scan {n}] ingest …", flush=True)
+    run = ingest(ROOT, raw, root / "staging_this", jobs)
+    pages = duckdb.sql(f"select sum(ocr_pages)::int from '{root / 'staging_this' / 'reports.parquet'}'").fetchone()[0]
+    return {"reports": n, "pages": pages, "s": run["s"], "cpu_s": run["cpu_s"], "peak_mb": run["peak_mb"],
+            "accuracy": accuracy(root / "staging_this", _scan_gold(root, raw, sources))}
+
+
+def _scan_gold(root: Path, raw: Path, sources: list[Path]) -> Path:
+    """The fixtures' answers, one per scanned copy."""
+    gold = root / "gold"
+    gold.mkdir(exist_ok=True)
+    answers = [json.loads(Path(f"{s}.json").read_text(encoding="utf-8")) for s in sources]
+    for i, p in enumerate(sorted(raw.iterdir())):
+        (gold / f"{p.name}.json").write_text(json.dumps({**answers[i % len(answers)], "source": p.name}), encoding="utf-8")
+    return gold
+
+
+def scan_lines(scan: dict | None) -> list[str]:
+    if not scan:
+        return []
+    return [f"- *scan* (OCR), {scan['reports']:,} scanned reports, {scan['pages']} pages read: "
+            f"{scan['pages'] / scan['s']:.2f} pages/s, {scan['cpu_s'] / scan['pages']:.1f} CPU s a page, peak "
+            f"{scan['peak_mb']:,.0f} MB; accuracy {scan['accuracy']}."]
 
 
 def dbt_env(staging: Path, warehouse: Path, memory_limit: str | None = None) -> dict:
@@ -330,6 +372,7 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         *rows,
         "",
         *pdf_pages(ingests),
+        *scan_lines(meta.get("scan")),
         "- *CPU ms/report*: user + system time of the ingest and its workers, per report (2 cores: "
         "reports/s ≈ 2000 ÷ CPU ms when both are busy).",
         "- *÷ plain read*: ingest time over the time to read every file once from a warm page cache.",
@@ -393,7 +436,9 @@ def pdf_pages(ingests: list[dict]) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--families", default="text,html,pdf,generated", help="comma-separated: text,html,pdf,generated")
+    ap.add_argument("--families", default="text,html,pdf,generated,scan",
+                    help="comma-separated: text,html,pdf,generated,scan")
+    ap.add_argument("--scan-reports", type=int, default=4, help="scanned reports of the scan family (4 pages each)")
     ap.add_argument("--sizes", default="1000,10000,100000",
                     help="comma-separated corpus sizes (each family up to its largest: " +
                          ", ".join(f"{k} {v:,}" for k, v in LARGEST.items()) + ")")
@@ -429,6 +474,10 @@ def main() -> int:
     try:
         ingests, dbts = [], []
         for family in families:
+            if family == "scan":
+                meta["scan"] = bench_scan(args.scan_reports, args.data, args.jobs)
+                print(json.dumps(meta["scan"], indent=1), flush=True)
+                continue
             for n in (s for s in sizes if s <= LARGEST[family]):
                 ingests.append(bench_ingest(family, n, args.data, args.jobs, trees, args.repeats))
                 print(json.dumps(ingests[-1], indent=1), flush=True)
