@@ -329,12 +329,14 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .html, .txt, .md, .pdf, .docx) "
-                    "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
+        description="Read China OGI annual reports (政府信息公开工作年度报告: .html .txt .md .mht .pdf (scans by OCR) "
+                    ".png .jpg .tif … .docx .doc .wps .rtf .odt .xlsx .xls .ods .ofd) under RAW_DIR and write the "
+                    "staging Parquet files (reports, applications, reviews, proactive).",
         epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
                "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
-               "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
-               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
+               "no_text_layer (a scan with --no-ocr, or pages with nothing on them), unsupported (a format not read: "
+               ".zip, .gif …, named in the warning), unreadable (empty, binary, undecodable, a broken or encrypted file, "
+               "not a regular "
                "file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over --max-bytes, not "
                "read). Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
