@@ -94,11 +94,12 @@ def distrust_broken_identities(rep: ParsedReport, form: Form) -> None:
     """Cells OCR read are checked by the identities. Where one does not hold, a digit of it may be
     misread and which one is unknowable: every cell of it is null (``ocr_identity_broken``; a
     printed report's own arithmetic stands as printed, a scan's cannot be told from a misreading).
-    Where a row of it was not read at all, the rows around may hold a neighbour's values (a label
-    read apart from its row) and nothing can check their place: null too (``ocr_identity_unverified``)."""
+    Where a row of it was not found (no label matched it), the rows around may hold a neighbour's
+    values (a label read apart from its row) and nothing can check their place: null too
+    (``ocr_identity_unverified``). A row found with a cell it could not read keeps its place."""
     applicants = list(form.applicants)
     apps = rep.applications
-    missing = {row for row, cells in apps.items() if all(c.value is None for c in cells)}
+    missing = {w.split(":")[1] for w in rep.warnings if w.startswith(("row_missing:", "row_not_printed:"))}
     distrusted: set[tuple[str, str, str]] = set()
     tables = (("applications", rep.applications_layout or rep.layout, list(apps), applicants,
                lambda row, col: apps[row][applicants.index(col)] if row in apps else None),
