@@ -55,9 +55,11 @@ def image_file(page: np.ndarray, suffix: str, quality: int = 90) -> bytes:
     return data.tobytes()
 
 
-def scan_pdf(pages: list[np.ndarray], dpi: int = 150, hidden_text: list[list[tuple[str, float, float, float]]] | None = None) -> bytes:
+def scan_pdf(pages: list[np.ndarray], dpi: int = 150, hidden_text: list[list[tuple[str, float, float, float]]] | None = None,
+             visible: bool = False) -> bytes:
     """A PDF of page images; with ``hidden_text`` (per page: text, x, y in points, size) an invisible
-    text layer (render mode 3) over them, as OCR software makes a "searchable" scan."""
+    text layer (render mode 3) over them, as OCR software makes a "searchable" scan (``visible``:
+    the text drawn over the image, as over a page-size background picture)."""
     out = pdfium.PdfDocument.new()
     for k, page in enumerate(pages):
         h, w = page.shape
@@ -74,7 +76,8 @@ def scan_pdf(pages: list[np.ndarray], dpi: int = 150, hidden_text: list[list[tup
                 obj = pdfium_c.FPDFPageObj_CreateTextObj(out.raw, font, size)
                 codes = (ctypes.c_ushort * (len(text) + 1))(*map(ord, text), 0)
                 pdfium_c.FPDFText_SetText(obj, codes)
-                pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+                if not visible:
+                    pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
                 pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
                 pdfium_c.FPDFPage_InsertObject(pdf_page.raw, obj)
         pdf_page.gen_content()

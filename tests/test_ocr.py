@@ -173,9 +173,11 @@ def test_rows_and_cells_from_boxes_and_ruling_lines(words, lines):
 def test_scan_pages_are_told_from_text_pages():
     pdf = PDF.read_bytes()
     page = page_images(pdf, 40, [0])
+    text = pdf_lines(pdf)[:1]
     plain = scan_pdf(page, 40)
-    searchable = scan_pdf(page, 40, hidden_text=pdf_lines(pdf)[:1])
-    for data, scanned in ((pdf, False), (plain, True), (searchable, True)):
+    searchable = scan_pdf(page, 40, hidden_text=text)
+    background = scan_pdf(page, 40, hidden_text=text, visible=True)  # text drawn over a page-size image
+    for data, scanned in ((pdf, False), (plain, True), (searchable, True), (background, False)):
         doc = pdfium.PdfDocument(data)
         assert is_scan(doc[0]) is scanned
 

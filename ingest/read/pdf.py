@@ -70,11 +70,13 @@ def pdf_document(raw: bytes, ocr: bool = True) -> Document:
 
 
 def is_scan(page: pdfium.PdfPage) -> bool:
-    """A page that is an image of paper: no characters over an image, an image covering most of
-    the page (a "searchable" scan's text layer under or over it is OCR of its own, not trusted),
-    or characters that are all invisible (text render mode 3)."""
+    """A page that is an image of paper: no characters over an image, or an image covering most of
+    the page with no visible text drawn over it (a "searchable" scan's text layer, invisible or
+    hidden under the image, is OCR of its own and not trusted). Text drawn over a full-page
+    background image is the page's text."""
     width, height = page.get_size()
-    images, texts, invisible = 0.0, 0, 0
+    largest, cover_at = 0.0, None  # the largest image's area and its place in the drawing order
+    texts, invisible, visible_after = 0, 0, []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     handle = page.raw
     for i in range(pdfium_c.FPDFPage_CountObjects(handle)):
@@ -82,16 +84,22 @@ def is_scan(page: pdfium.PdfPage) -> bool:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             texts += 1
-            invisible += pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+            if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                invisible += 1
+            else:
+                visible_after.append(i)
         elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM) \
                 and (kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or _holds_image(obj)) \
                 and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             w = min(right.value, width) - max(left.value, 0)
             h = min(top.value, height) - max(bottom.value, 0)
-            images = max(images, max(w, 0) * max(h, 0))
-    if not images:
+            if max(w, 0) * max(h, 0) > largest:
+                largest, cover_at = max(w, 0) * max(h, 0), i
+    if not largest:
         return False
-    return texts == invisible or images >= SCAN_COVER * width * height
+    if texts == invisible:
+        return True
+    return largest >= SCAN_COVER * width * height and not any(i > cover_at for i in visible_after)
 
 
 SCAN_COVER = 0.8  # an image over this share of the page makes it a scan
