@@ -31,7 +31,7 @@ from .staging import LOCK_FILE, StagingWriter, to_tables
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
-CHUNK_PAGED = 8  # … or this many PDFs and images
+CHUNK_PAGED = 4  # … or this many PDFs and images (scans take seconds a page: the progress moves on)
 _WORKER: dict = {}
 
 

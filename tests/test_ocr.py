@@ -222,3 +222,19 @@ def test_identities_decide_what_ocr_read():
     assert any(w.startswith("ocr_identity_unverified:outcome_total") for w in rep.warnings)
     assert all(v is None for k, v in values(rep).items() if k.startswith(("granted:", "denied_third_party:")))
     assert rep.status == "partial"
+
+
+def test_without_ocr_a_scan_and_an_image_are_no_text_layer(tmp_path):
+    pdf = PDF.read_bytes()
+    page = page_images(pdf, 40, [0])
+    searchable = scan_pdf(page, 40, hidden_text=pdf_lines(pdf)[:1])  # its text layer is not read either
+    for data, suffix in ((searchable, ".pdf"), (image_file(page[0], ".png"), ".png")):
+        rep = parse_report(data, f"scan{suffix}", suffix, ocr=False)
+        assert (rep.status, rep.warnings, rep.ocr_pages) == ("no_text_layer", ["no_text_layer"], 0)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "scan.pdf").write_bytes(searchable)
+    from ingest.cli import main
+    assert main([str(tmp_path / "raw"), "--out", str(tmp_path / "staging"), "--no-ocr", "--jobs", "1", "--quiet"]) == 0
+    import duckdb
+    assert duckdb.sql(f"select source_format, status, ocr_pages from '{tmp_path}/staging/reports.parquet'").fetchall() \
+        == [("pdf", "no_text_layer", 0)]
