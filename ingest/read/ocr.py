@@ -34,6 +34,9 @@ PAGE_SECONDS = 120.0  # each page OCR'd adds this to the file's time limit (cli 
 MAX_PAGES = 40  # a scan of more pages is read from its first MAX_PAGES pages (with a warning)
 MAX_PIXELS = 40_000_000  # larger images are scaled down first (a 300-dpi A3 page is 35 Mpx)
 SKEW_DEGREES = 3.0  # skew searched within ± this
+READABLE_WIDTH = int(8.27 * DPI)  # an A4 page's width at DPI, in pixels
+MODEL_SIDE = 2000  # RapidOCR shrinks an image whose longer side is larger to this
+BAND_OVERLAP = 160  # pixels two bands of a tall page share (a few text lines)
 
 
 def image_document(raw: bytes, ocr: bool = True) -> Document:
@@ -86,9 +89,21 @@ def _bounded(page: np.ndarray) -> np.ndarray:
 
 def page_text(page: np.ndarray) -> list[str]:
     """The lines of a page image, as boxes.page_lines makes them from the words OCR read."""
-    page = straightened(page)
+    page = straightened(_readable(page))
     words = read_words(page)
     return boxes.page_lines(words, ruling_lines(page, words))
+
+
+def _readable(page: np.ndarray) -> np.ndarray:
+    """A page narrower than an A4 page at DPI (a screenshot, a small scan) enlarged to that width:
+    a lone narrow digit (1) in a wide cell is missed at a screen's resolution."""
+    import cv2
+
+    width = page.shape[1]
+    if width >= READABLE_WIDTH:
+        return page
+    scale = min(3.0, READABLE_WIDTH / width)
+    return cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
 
 
 def has_table(page: np.ndarray) -> bool:
@@ -151,7 +166,17 @@ def ruling_lines(page: np.ndarray, words: list[boxes.Box], lengths: tuple[int, i
     if words:  # rules long enough to be nothing else, words not erased: a rule a word's box straddles
         long_h, long_v = _runs(unerased, (3 * lengths[0], 3 * lengths[1]))
         horizontal, vertical = _merged(horizontal + long_h), _merged(vertical + long_v)
+        vertical = _framed(vertical, horizontal, max(_SLACK_PX, lengths[1] / 2))
     return boxes.Rules(horizontal, vertical, slack=_SLACK_PX)
+
+
+def _framed(vertical: list[boxes.Rule], horizontal: list[boxes.Rule], reach: float) -> list[boxes.Rule]:
+    """The vertical rules that run from one horizontal rule to another, as a cell's border does:
+    strokes of characters OCR did not read, stacked in a cell, end inside it."""
+    def meets(x: float, y: float) -> bool:
+        return any(abs(hy - y) <= reach and x0 - _SLACK_PX <= x <= x1 + _SLACK_PX for hy, x0, x1 in horizontal)
+
+    return [(x, y0, y1) for x, y0, y1 in vertical if meets(x, y0) and meets(x, y1)]
 
 
 def _runs(ink: np.ndarray, lengths: tuple[int, int]) -> tuple[list[boxes.Rule], list[boxes.Rule]]:
@@ -199,19 +224,29 @@ _SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
 
 
 def read_words(page: np.ndarray) -> list[boxes.Box]:
-    """Every word OCR reads on the page, as a box (y up); a number it is unsure of is UNCERTAIN."""
-    result = _engine()(page, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
-    h = page.shape[0]
+    """Every word OCR reads on the page, as a box (y up); a number it is unsure of is UNCERTAIN.
+    A page much taller than wide (a long screenshot) is read in bands a little overlapping: whole,
+    the models would see it shrunk to MODEL_SIDE and its text too small to read."""
+    h, w = page.shape
+    step = h if h <= MODEL_SIDE else int(min(MODEL_SIDE - BAND_OVERLAP, max(w, 1000)))
     out: list[boxes.Box] = []
-    for line in result.word_results or ():
-        for text, score, quad in line:
-            if not text or quad is None:
-                continue
-            xs = [p[0] for p in quad]
-            ys = [p[1] for p in quad]
-            if score < SURE and any(c.isdigit() for c in text):
-                score = _second_reading(page, text, min(xs), min(ys), max(xs), max(ys))
-            out.append((_sure(text, score), float(min(xs)), float(h - max(ys)), float(max(xs)), float(h - min(ys))))
+    for top in range(0, h, step):
+        band = page[top:top + step + BAND_OVERLAP]
+        result = _engine()(band, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+        if result.boxes is None or not result.txts:
+            continue  # nothing on it (word_results then holds a placeholder)
+        for line in result.word_results:
+            for text, score, quad in line:
+                if not text or quad is None:
+                    continue
+                xs = [p[0] for p in quad]
+                ys = [p[1] + top for p in quad]
+                if not top <= (min(ys) + max(ys)) / 2 < top + step:
+                    continue  # in the overlap: the next band reads it whole
+                if score < SURE and any(c.isdigit() for c in text):
+                    score = _second_reading(page, text, min(xs), min(ys), max(xs), max(ys))
+                out.append((_sure(text, score), float(min(xs)), float(h - max(ys)), float(max(xs)),
+                            float(h - min(ys))))
     return out
 
 
