@@ -94,12 +94,16 @@ def distrust_broken_identities(rep: ParsedReport, form: Form) -> None:
     """Cells OCR read are checked by the identities. Where one does not hold, a digit of it may be
     misread and which one is unknowable: every cell of it is null (``ocr_identity_broken``; a
     printed report's own arithmetic stands as printed, a scan's cannot be told from a misreading).
-    Where a row of it was not found (no label matched it), the rows around may hold a neighbour's
-    values (a label read apart from its row) and nothing can check their place: null too
-    (``ocr_identity_unverified``). A row found with a cell it could not read keeps its place."""
+    Where a row of it was not found (no label matched it) or was read with cells of other rows
+    (more than one cell short, or too many), the rows around may hold a neighbour's values (a
+    label read apart from its row) and nothing can check their place: null too
+    (``ocr_identity_unverified``). A row read one cell short (a digit OCR did not see) keeps its
+    neighbours."""
     applicants = list(form.applicants)
     apps = rep.applications
-    missing = {w.split(":")[1] for w in rep.warnings if w.startswith(("row_missing:", "row_not_printed:"))}
+    unplaced = ("row_missing:", "row_not_printed:", "row_no_values:")
+    missing = {w.split(":")[1] for w in rep.warnings if w.startswith(unplaced)
+               or (w.startswith(("row_incomplete:", "row_overfull:")) and not _one_cell_lost(w))}
     distrusted: set[tuple[str, str, str]] = set()
     tables = (("applications", rep.applications_layout or rep.layout, list(apps), applicants,
                lambda row, col: apps[row][applicants.index(col)] if row in apps else None),
@@ -125,6 +129,12 @@ def distrust_broken_identities(rep: ParsedReport, form: Form) -> None:
             rep.reviews[row] = rep.reviews[row]._replace(value=None)
     if distrusted and rep.status == PARSED:
         rep.status = PARTIAL
+
+
+def _one_cell_lost(warning: str) -> bool:
+    """``row_incomplete:<row>:6/7``: the row was read but for one cell."""
+    read, _, of = warning.rsplit(":", 1)[1].partition("/")
+    return warning.startswith("row_incomplete:") and read.isdigit() and of.isdigit() and int(read) == int(of) - 1
 
 
 @dataclass

@@ -31,10 +31,16 @@ def page_images(pdf: bytes, dpi: int = 150, pages: list[int] | None = None) -> l
 
 
 def degraded(page: np.ndarray, quality: int | None = None, angle: float = 0.0, blur: float = 0.0,
-             shade: bool = False) -> np.ndarray:
-    """A page as a scanner or a phone gives it: turned by ``angle`` degrees, blurred, lit unevenly,
+             shade: bool = False, keystone: float = 0.0) -> np.ndarray:
+    """A page as a scanner or a phone gives it: seen from below its middle (the top edge
+    ``keystone`` of the width narrower), turned by ``angle`` degrees, blurred, lit unevenly,
     JPEG-compressed at ``quality``."""
     h, w = page.shape
+    if keystone:
+        inset = keystone * w / 2
+        quad = np.float32([[inset, 0], [w - inset, 0], [w, h], [0, h]])
+        m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), quad)
+        page = cv2.warpPerspective(page, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
     if angle:
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         page = cv2.warpAffine(page, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
