@@ -37,6 +37,9 @@ SKEW_DEGREES = 5.0  # skew searched within ± this (a phone held a little askew)
 READABLE_WIDTH = int(8.27 * DPI)  # an A4 page's width at DPI, in pixels
 MODEL_SIDE = 2000  # RapidOCR shrinks an image whose longer side is larger to this
 BAND_OVERLAP = 160  # pixels two bands of a tall page share (a few text lines)
+_SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
+WORD_MARGIN = 0.2  # of a word box's height, above and below its glyphs
+EVEN_INK = 195  # darker than this (of 255) against the paper around it, evened out, is ink: a blurred rule is
 
 
 def image_document(raw: bytes, ocr: bool = True) -> Document:
@@ -89,7 +92,7 @@ def _bounded(page: np.ndarray) -> np.ndarray:
 
 def page_text(page: np.ndarray) -> list[str]:
     """The lines of a page image, as boxes.page_lines makes them from the words OCR read."""
-    page = straightened(_readable(page))
+    page = rectified(straightened(_readable(page)))
     words = read_words(page)
     return boxes.page_lines(words, ruling_lines(page, words))
 
@@ -109,7 +112,7 @@ def _readable(page: np.ndarray) -> np.ndarray:
 def has_table(page: np.ndarray) -> bool:
     """Whether a page image prints a ruled table (3 rules across a quarter of its width, 3 down a
     tenth of its height): cheap, so a scan's pages without tables need no OCR."""
-    page = straightened(page)
+    page = rectified(straightened(page))
     h, w = page.shape
     rules = ruling_lines(page, [], (w // 4, h // 10))
     return len(rules.horizontal) >= 3 and len(rules.vertical) >= 3
@@ -125,6 +128,42 @@ def straightened(page: np.ndarray) -> np.ndarray:
     h, w = page.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(page, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rectified(page: np.ndarray) -> np.ndarray:
+    """The page as seen square on: a photo taken from a little below or aside makes the table's
+    rectangle a trapezoid, its borders slanting; the one homography that makes its outline a
+    rectangle again straightens the whole (flat) page."""
+    import cv2
+
+    h, w = page.shape
+    thick = cv2.dilate(_ink(page), np.ones((3, 3), np.uint8))  # a slanting rule stays one run
+    lines = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 12, 1))) \
+        | cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // 25)))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return page
+    outline = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(outline) < 0.1 * h * w:
+        return page
+    quad = cv2.approxPolyDP(cv2.convexHull(outline), 0.02 * cv2.arcLength(outline, True), True)
+    if len(quad) != 4:
+        return page
+    tl, tr, br, bl = _corners(quad.reshape(4, 2).astype(np.float32))
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    square = np.float32([tl, tl + (width, 0), tl + (width, height), tl + (0, height)])
+    if np.abs(square - np.float32([tl, tr, br, bl])).max() < 2.0:
+        return page  # already square on (within 2 pixels)
+    m = cv2.getPerspectiveTransform(np.float32([tl, tr, br, bl]), square)
+    return cv2.warpPerspective(page, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _corners(points: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Four points as top left, top right, bottom right, bottom left."""
+    by_sum = points[np.argsort(points.sum(axis=1))]
+    by_diff = points[np.argsort(points[:, 0] - points[:, 1])]
+    return by_sum[0], by_diff[-1], by_sum[-1], by_diff[0]
 
 
 def skew(page: np.ndarray) -> float:
@@ -154,10 +193,13 @@ def ruling_lines(page: np.ndarray, words: list[boxes.Box], lengths: tuple[int, i
     import cv2
 
     h, w = page.shape
-    ink = cv2.adaptiveThreshold(page, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    ink = _ink(page)
     unerased = ink.copy() if words else ink
     for _, left, bottom, right, top in words:  # y up → rows of the array
-        ink[max(0, int(h - top) - 1):int(h - bottom) + 2, max(0, int(left) - 1):int(right) + 2] = 0
+        # the box's full width, and its height but the margins OCR's boxes have above and below the
+        # glyphs: a rule close above or below a word (a tight row) is kept
+        margin = int((top - bottom) * WORD_MARGIN)
+        ink[max(0, int(h - top) + margin):int(h - bottom) - margin + 1, max(0, int(left) - 1):int(right) + 2] = 0
     if lengths is None:
         text = sorted(top - bottom for _, _, bottom, _, top in words)
         line = text[len(text) // 2] if text else 20
@@ -166,8 +208,21 @@ def ruling_lines(page: np.ndarray, words: list[boxes.Box], lengths: tuple[int, i
     if words:  # rules long enough to be nothing else, words not erased: a rule a word's box straddles
         long_h, long_v = _runs(unerased, (3 * lengths[0], 3 * lengths[1]))
         horizontal, vertical = _merged(horizontal + long_h), _merged(vertical + long_v)
-        vertical = _framed(vertical, horizontal, max(_SLACK_PX, lengths[1] / 2))
+        vertical = _framed(_clear_of(vertical, words), horizontal, max(_SLACK_PX, lengths[1] / 2))
     return boxes.Rules(horizontal, vertical, slack=_SLACK_PX)
+
+
+def _clear_of(vertical: list[boxes.Rule], words: list[boxes.Box]) -> list[boxes.Rule]:
+    """The vertical rules that cross no two words: the left edges of characters stacked in a tight
+    column, left after their words were erased, run through the words' boxes; a cell's border
+    does not (one word OCR boxed across a border may)."""
+    out = []
+    for x, y0, y1 in vertical:
+        crossed = sum(1 for _, left, bottom, right, top in words
+                      if left + 2 < x < right - 2 and bottom < y1 and top > y0)
+        if crossed < 2:
+            out.append((x, y0, y1))
+    return out
 
 
 def _framed(vertical: list[boxes.Rule], horizontal: list[boxes.Rule], reach: float) -> list[boxes.Rule]:
@@ -177,6 +232,18 @@ def _framed(vertical: list[boxes.Rule], horizontal: list[boxes.Rule], reach: flo
         return any(abs(hy - y) <= reach and x0 - _SLACK_PX <= x <= x1 + _SLACK_PX for hy, x0, x1 in horizontal)
 
     return [(x, y0, y1) for x, y0, y1 in vertical if meets(x, y0) and meets(x, y1)]
+
+
+def _ink(page: np.ndarray) -> np.ndarray:
+    """The page's dark pixels: dark against their surroundings (a faint print), or dark against
+    the paper once its uneven light is evened out (a rule that glyphs crowd, where the
+    surroundings' mean is dark too)."""
+    import cv2
+
+    paper = cv2.GaussianBlur(cv2.dilate(page, np.ones((15, 15), np.uint8)), (0, 0), 8)
+    even = cv2.divide(page, np.maximum(paper, 1), scale=255)
+    return cv2.adaptiveThreshold(page, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15) \
+        | cv2.threshold(even, EVEN_INK, 255, cv2.THRESH_BINARY_INV)[1]
 
 
 def _runs(ink: np.ndarray, lengths: tuple[int, int]) -> tuple[list[boxes.Rule], list[boxes.Rule]]:
@@ -219,8 +286,6 @@ def _merged(rules: list[boxes.Rule]) -> list[boxes.Rule]:
         out += [(pos, start, end) for start, end in spans]
     return out
 
-
-_SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
 
 
 def read_words(page: np.ndarray) -> list[boxes.Box]:
