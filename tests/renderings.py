@@ -207,5 +207,7 @@ if __name__ == "__main__":  # renderings of every PDF under SRC into OUT
         (out / f"{pdf.stem}.scan120q35.pdf").write_bytes(scan_pdf([degraded(p, 35) for p in small], dpi=120))
         (out / f"{pdf.stem}.scan200rot.pdf").write_bytes(scan_pdf([degraded(p, 60, angle=1.5) for p in pages], dpi=200))
         (out / f"{pdf.stem}.photo.tif").write_bytes(tiff_pages([degraded(p, 75, angle=-1.0, blur=1.0, shade=True) for p in pages]))
+        (out / f"{pdf.stem}.slant.tif").write_bytes(
+            tiff_pages([degraded(p, 75, angle=0.8, blur=0.8, shade=True, keystone=0.05) for p in page_images(data, 150)]))
         (out / f"{pdf.stem}.screenshot.png").write_bytes(image_file(screenshot(page_images(data, 110)), ".png"))
         (out / f"{pdf.stem}.ofd").write_bytes(ofd_from_pdf(data))
