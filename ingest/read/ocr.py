@@ -2,10 +2,12 @@
 and cells from, as it does for a PDF's characters.
 
 RapidOCR (PP-OCR models inside the wheel, run by onnxruntime) reads each page image into words
-with their boxes and confidence: a CJK character is a word, a number is one. The table's ruling
-lines are found in the image (long thin runs of dark pixels, by morphology), a page scanned or
+with their boxes and confidence: a CJK character is a word, a number is one. A page scanned or
 photographed a little askew is turned straight first (the angle whose rows of pixels are most
-unevenly dark), and then the same reconstruction as for a PDF places each word in its cell.
+unevenly dark), one photographed at a slant made square on (its table's outline a rectangle
+again), a long screenshot read in bands; the table's ruling lines are found in the image (long
+thin runs of dark pixels outside the words, from one rule to another), and then the same
+reconstruction as for a PDF places each word in its cell.
 
 A number OCR is not sure of (a low confidence, or letters read among its digits: ``1O``, ``S5``)
 is never passed on as a number: it becomes ``UNCERTAIN``, one mark for the whole cell, which the
