@@ -8,6 +8,8 @@ extra (``pip install '.[dask]'``).
 """
 from __future__ import annotations
 
+import os
+
 from . import cli
 
 
@@ -23,7 +25,7 @@ class DaskPool:
         self.settings = settings
         self._cluster = None
         if address is None:
-            self._cluster = LocalCluster(n_workers=jobs or 2, threads_per_worker=1, processes=True,
+            self._cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                          dashboard_address=None)
             address = self._cluster.scheduler_address
         self.client = Client(address)
