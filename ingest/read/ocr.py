@@ -41,6 +41,7 @@ MODEL_SIDE = 2000  # RapidOCR shrinks an image whose longer side is larger to th
 BAND_OVERLAP = 160  # pixels two bands of a tall page share (a few text lines)
 _SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
 WORD_MARGIN = 0.2  # of a word box's height, above and below its glyphs
+SOLID = 0.95  # of a rule's length in ink: a drawn line (strokes of stacked characters have gaps)
 EVEN_INK = 195  # darker than this (of 255) against the paper around it, evened out, is ink: a blurred rule is
 
 
@@ -210,30 +211,35 @@ def ruling_lines(page: np.ndarray, words: list[boxes.Box], lengths: tuple[int, i
     if words:  # rules long enough to be nothing else, words not erased: a rule a word's box straddles
         long_h, long_v = _runs(unerased, (3 * lengths[0], 3 * lengths[1]))
         horizontal, vertical = _merged(horizontal + long_h), _merged(vertical + long_v)
-        vertical = _framed(_clear_of(vertical, words), horizontal, max(_SLACK_PX, lengths[1] / 2))
+        vertical = _framed(_clear_of(vertical, words, unerased), horizontal, max(_SLACK_PX, lengths[1] / 2),
+                           3 * lengths[1])
     return boxes.Rules(horizontal, vertical, slack=_SLACK_PX)
 
 
-def _clear_of(vertical: list[boxes.Rule], words: list[boxes.Box]) -> list[boxes.Rule]:
-    """The vertical rules that cross no two words: the left edges of characters stacked in a tight
-    column, left after their words were erased, run through the words' boxes; a cell's border
-    does not (one word OCR boxed across a border may)."""
+def _clear_of(vertical: list[boxes.Rule], words: list[boxes.Box], ink: np.ndarray) -> list[boxes.Rule]:
+    """The vertical rules that are rules: one that runs through two words' boxes is kept only when
+    it is ink all along (a border the text touches); the left edges of characters stacked in a
+    tight column, left after their words were erased, have gaps between the lines."""
+    h = ink.shape[0]
     out = []
     for x, y0, y1 in vertical:
         crossed = sum(1 for _, left, bottom, right, top in words
                       if left + 2 < x < right - 2 and bottom < y1 and top > y0)
-        if crossed < 2:
+        column = ink[max(0, int(h - y1)):int(h - y0), max(0, int(x) - 1):int(x) + 2]
+        if crossed < 2 or (column.size and column.any(axis=1).mean() >= SOLID):
             out.append((x, y0, y1))
     return out
 
 
-def _framed(vertical: list[boxes.Rule], horizontal: list[boxes.Rule], reach: float) -> list[boxes.Rule]:
-    """The vertical rules that run from one horizontal rule to another, as a cell's border does:
-    strokes of characters OCR did not read, stacked in a cell, end inside it."""
+def _framed(vertical: list[boxes.Rule], horizontal: list[boxes.Rule], reach: float, long: float) -> list[boxes.Rule]:
+    """The vertical rules that run from one horizontal rule to another, as a cell's border does
+    (a ``long`` one may lack one end: a table's border where its top rule faded): strokes of
+    characters OCR did not read, stacked in a cell, end inside it."""
     def meets(x: float, y: float) -> bool:
         return any(abs(hy - y) <= reach and x0 - _SLACK_PX <= x <= x1 + _SLACK_PX for hy, x0, x1 in horizontal)
 
-    return [(x, y0, y1) for x, y0, y1 in vertical if meets(x, y0) and meets(x, y1)]
+    return [(x, y0, y1) for x, y0, y1 in vertical
+            if (meets(x, y0) + meets(x, y1)) >= (1 if y1 - y0 >= long else 2)]
 
 
 def _ink(page: np.ndarray) -> np.ndarray:
