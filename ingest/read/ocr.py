@@ -5,7 +5,7 @@ RapidOCR (PP-OCR models inside the wheel, run by onnxruntime) reads each page im
 with their boxes and confidence: a CJK character is a word, a number is one. A page scanned or
 photographed a little askew is turned straight first (the angle whose rows of pixels are most
 unevenly dark), one photographed at a slant made square on (its table's outline a rectangle
-again), a long screenshot read in bands; the table's ruling lines are found in the image (long
+again), a long screenshot read in bands of a page's height; the table's ruling lines are found in the image (long
 thin runs of dark pixels outside the words, from one rule to another), and then the same
 reconstruction as for a PDF places each word in its cell.
 
@@ -38,7 +38,6 @@ MAX_PIXELS = 40_000_000  # larger images are scaled down first (a 300-dpi A3 pag
 SKEW_DEGREES = 5.0  # skew searched within ± this (a phone held a little askew)
 READABLE_WIDTH = int(8.27 * DPI)  # an A4 page's width at DPI, in pixels
 MODEL_SIDE = 2000  # RapidOCR shrinks an image whose longer side is larger to this
-BAND_OVERLAP = 160  # pixels two bands of a tall page share (a few text lines)
 _SLACK_PX = 6.0  # rules found in an image stop a few pixels short of each other
 WORD_MARGIN = 0.2  # of a word box's height, above and below its glyphs
 SOLID = 0.95  # of a rule's length in ink: a drawn line (strokes of stacked characters have gaps)
@@ -94,10 +93,43 @@ def _bounded(page: np.ndarray) -> np.ndarray:
 
 
 def page_text(page: np.ndarray) -> list[str]:
-    """The lines of a page image, as boxes.page_lines makes them from the words OCR read."""
-    page = rectified(straightened(_readable(page)))
-    words = read_words(page)
-    return boxes.page_lines(words, ruling_lines(page, words))
+    """The lines of a page image, as boxes.page_lines makes them from the words OCR read. A page
+    much taller than wide (a long screenshot) is read as bands of a page's height, cut where a
+    row of pixels is blank or a rule: whole, the models would see it shrunk to MODEL_SIDE, its
+    text too small to read, and one skew would not fit its length."""
+    page = _readable(page)
+    lines: list[str] = []
+    for band in _bands(page):
+        band = rectified(straightened(band))
+        words = read_words(band)
+        lines += boxes.page_lines(words, ruling_lines(band, words))
+    return lines
+
+
+def _bands(page: np.ndarray) -> list[np.ndarray]:
+    """The page cut into bands at most a page high (1.4 × its width): each cut on the blank row of
+    pixels nearest the band's end, else on a rule (kept at the foot of one band and the head of
+    the next, so the table rows around it stay whole), else where the band ends."""
+    h, w = page.shape
+    height = int(1.4 * w)
+    if h <= 1.5 * height:
+        return [page]
+    ink = (_ink(page) > 0).mean(axis=1)
+    bands, start = [], 0
+    while h - start > 1.2 * height:
+        window = np.arange(start + height * 2 // 3, start + height)
+        blank = window[ink[window] < 0.002]
+        rules = window[ink[window] > 0.5]
+        if len(blank):
+            cut = end = int(blank[np.argmax(blank)])
+        elif len(rules):
+            end, cut = int(rules[-1]) + 3, int(rules[-1]) - 3
+        else:
+            cut = end = start + height
+        bands.append(page[start:end])
+        start = cut
+    bands.append(page[start:])
+    return bands
 
 
 def _readable(page: np.ndarray) -> np.ndarray:
@@ -297,29 +329,21 @@ def _merged(rules: list[boxes.Rule]) -> list[boxes.Rule]:
 
 
 def read_words(page: np.ndarray) -> list[boxes.Box]:
-    """Every word OCR reads on the page, as a box (y up); a number it is unsure of is UNCERTAIN.
-    A page much taller than wide (a long screenshot) is read in bands a little overlapping: whole,
-    the models would see it shrunk to MODEL_SIDE and its text too small to read."""
-    h, w = page.shape
-    step = h if h <= MODEL_SIDE else int(min(MODEL_SIDE - BAND_OVERLAP, max(w, 1000)))
+    """Every word OCR reads on the page, as a box (y up); a number it is unsure of is UNCERTAIN."""
+    result = _engine()(page, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+    if result.boxes is None or not result.txts:
+        return []  # nothing on it (word_results then holds a placeholder)
+    h = page.shape[0]
     out: list[boxes.Box] = []
-    for top in range(0, h, step):
-        band = page[top:top + step + BAND_OVERLAP]
-        result = _engine()(band, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
-        if result.boxes is None or not result.txts:
-            continue  # nothing on it (word_results then holds a placeholder)
-        for line in result.word_results:
-            for text, score, quad in line:
-                if not text or quad is None:
-                    continue
-                xs = [p[0] for p in quad]
-                ys = [p[1] + top for p in quad]
-                if not top <= (min(ys) + max(ys)) / 2 < top + step:
-                    continue  # in the overlap: the next band reads it whole
-                if score < SURE and any(c.isdigit() for c in text):
-                    score = _second_reading(page, text, min(xs), min(ys), max(xs), max(ys))
-                out.append((_sure(text, score), float(min(xs)), float(h - max(ys)), float(max(xs)),
-                            float(h - min(ys))))
+    for line in result.word_results:
+        for text, score, quad in line:
+            if not text or quad is None:
+                continue
+            xs = [p[0] for p in quad]
+            ys = [p[1] for p in quad]
+            if score < SURE and any(c.isdigit() for c in text):
+                score = _second_reading(page, text, min(xs), min(ys), max(xs), max(ys))
+            out.append((_sure(text, score), float(min(xs)), float(h - max(ys)), float(max(xs)), float(h - min(ys))))
     return out
 
 
