@@ -115,7 +115,7 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
     for entry, row, ambiguous in tasks:
         rep = _parse_file(entry)
         extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
-        rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row)
+        rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row, year=rep.report_year)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
             rep.warnings.append(f"duplicate_of:{copy_of}")

@@ -18,7 +18,7 @@ from .form import seeds_dir
 from .staging import STAGED_FILES, run_ids
 
 
-SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "agency_aliases.csv")
+SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "division_changes.csv", "agency_aliases.csv")
 
 
 def ingest_version(manifest_digest: str = "", max_bytes: int = 0, ocr: bool = True) -> str:

@@ -13,7 +13,7 @@ from .ofd import ofd_document
 from .pdf import NoTextLayer, pdf_document
 from .rtf import rtf_document
 from .sheet import sheet_document
-from .text import text_document
+from .text import looks_like_markdown, text_document
 
 __all__ = ["BLANK_CELL", "FOOTNOTE", "UNCERTAIN", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "build_tables",
            "normalise", "read_document", "source_format_of", "SUFFIXES"]
@@ -67,8 +67,11 @@ def read_document(raw: bytes, suffix: str = "", ocr: bool = True) -> Document:
         return ofd_document(raw)
     if fmt not in ("text", "html"):
         raise UnsupportedFormat(f"unsupported:{fmt}")
-    text, encoding = decode_text(raw)
+    text, encoding, errors = decode_text(raw)
     # a page saved as .txt is read as the HTML it is
-    doc = html_document(text) if fmt == "html" or looks_like_html(text) else text_document(text)
+    html = fmt == "html" or (looks_like_html(text) and not looks_like_markdown(text))
+    doc = html_document(text) if html else text_document(text)
     doc.encoding = encoding
+    if errors:
+        doc.warnings.append(f"encoding_errors:{errors}")
     return doc

@@ -24,8 +24,11 @@ def mht_document(raw: bytes) -> Document:
             text, encoding = data.decode("gb18030" if charset.lower() in ("gb2312", "gbk") else charset), charset.lower()
         except (LookupError, UnicodeDecodeError):
             text = None
+    errors = 0
     if text is None:
-        text, encoding = decode_text(data)
+        text, encoding, errors = decode_text(data)
     doc = html_document(text)
     doc.source_format, doc.encoding = "mht", encoding
+    if errors:
+        doc.warnings.append(f"encoding_errors:{errors}")
     return doc

@@ -24,6 +24,8 @@ agencies as (
         mode(division_status) as division_status,
         mode(division_source) as division_source,
         any_value(division_candidates) as division_candidates,
+        list(distinct division_vintage order by division_vintage) filter (where division_vintage is not null)
+            as division_vintages,
         any_value(township) as township,
         mode(agency_level) as agency_level,
         mode(agency_kind) as agency_kind,
@@ -57,6 +59,7 @@ final as (
         case when division.division_level = 'county' then division.division_name end as county_name,
         agencies.township,
         agencies.division_candidates,
+        coalesce(agencies.division_vintages, []) as division_vintages,
         agencies.first_year,
         agencies.last_year,
         agencies.years_reported,
