@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--no-ocr", dest="ocr", action="store_false",
-                    help="do not OCR scans and page images (status no_text_layer): OCR costs 5-20 CPU-seconds a page")
+                    help="do not OCR scans and page images (status no_text_layer): OCR costs ~7-20 CPU-seconds a page")
     ap.add_argument("--executor", choices=("local", "dask"), default="local",
                     help="local: worker processes on this machine (default); dask: a Dask cluster "
                          "(pip install '.[dask]'; RAW_DIR must be at the same path on every worker)")

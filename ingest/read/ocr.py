@@ -13,7 +13,7 @@ A number OCR is not sure of (a low confidence, or letters read among its digits:
 is never passed on as a number: it becomes ``UNCERTAIN``, one mark for the whole cell, which the
 reader stages as a null cell with a warning. The identities then check what was read (parse).
 
-OCR costs 5–20 CPU-seconds a page: the models are loaded only when a scan is met, once per
+OCR costs ~7 CPU-seconds a page here (bench: scan): the models are loaded only when a scan is met, once per
 process, and run on one thread (a worker per core reads files side by side; results do not
 depend on the number of threads).
 """
