@@ -88,7 +88,7 @@ def test_a_smudged_digit_is_null_with_a_warning_not_a_wrong_number():
                              "ocr_identity")) for w in rep.warnings), rep.warnings
     expected = answers()
     read = {k: v for k, v in values(rep).items() if v is not None}
-    assert len(read) >= 160  # the rest of table 三 is read …
+    assert len(read) >= 140  # the rest of table 三 is read (of 175) …
     assert read == {k: expected[k] for k in read}  # … and not one cell wrong
 
 

@@ -57,7 +57,8 @@ final as (
         copies,
         source_format,
         encoding,
-        size_bytes
+        size_bytes,
+        ocr_pages
         {%- for column in manifest_columns(ref('stg_reports')) %},
         "{{ column }}"
         {%- endfor %}
