@@ -9,8 +9,9 @@ Families: *text*, *html* and *pdf* are copies of the real sample reports in samp
 corpus's ten: page text and markdown; the Word-exported web page; the PDF), each copy made distinct
 by bytes after the report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is
 its own report; *pipe* copies only the five page texts printing pipe tables (000–004), the clean
-case the fast path reads (ingest/fast.py). *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora
-are kept under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
+case the fast path reads (ingest/fast.py). *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). *scan* is
+the Word fixtures' PDFs as page images (``--scan-reports`` of them, read by OCR). Corpora are kept
+under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
 ../shared/tools/score_staging.py when it is there (it is not part of the repository).
 
 With ``--against REF`` every ingest runs alternately on this tree and on REF (a git worktree of it),
@@ -50,7 +51,8 @@ REAL = {"text": (".txt", ".md"), "pipe": (".txt",), "html": (".html", ".htm"), "
 PIPE = ("000", "001", "002", "003", "004")  # the dev reports printing their tables as pipe tables (page text)
 # copies of one real file stop telling anything new long before they fill a disk (10,000 copies of
 # the 262 KB web page are 2.6 GB, and 1,000 of it or of the PDF already take minutes per run)
-LARGEST = {"text": 100_000, "pipe": 10_000, "html": 1_000, "pdf": 1_000, "generated": 100_000}
+LARGEST = {"text": 100_000, "pipe": 10_000, "html": 1_000, "pdf": 1_000, "generated": 100_000,
+           "scan": 0}  # scan: --scan-reports
 FULL_REPEATS_UP_TO = 10_000  # larger corpora are measured once per version
 
 
@@ -194,6 +196,47 @@ def fast_share(staging: Path) -> float | None:
     if not any(name == "read_path" for name, *_ in names):
         return None
     return duckdb.sql(f"select avg((read_path = 'fast')::int) from read_parquet('{reports}')").fetchone()[0]
+
+
+def bench_scan(n: int, data: Path, jobs: int) -> dict:
+    """The scan family: ``n`` scanned reports (the Word fixtures' PDFs as page images, JPEG quality 60,
+    turned 1°; each copy its own bytes), read by OCR: pages/s, CPU seconds a page, peak memory."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from renderings import degraded, page_images, scan_pdf
+
+    root = data / "scan" / str(n)
+    raw = root / "raw"
+    sources = sorted((ROOT / "tests" / "fixtures").glob("word_*.pdf"))
+    if not (raw.exists() and sum(1 for _ in raw.iterdir()) == n):
+        shutil.rmtree(root, ignore_errors=True)
+        raw.mkdir(parents=True)
+        scans = [scan_pdf([degraded(p, quality=60, angle=1.0) for p in page_images(s.read_bytes(), 150)], 150)
+                 for s in sources]
+        for i in range(n):
+            (raw / f"scan_{i:04d}.pdf").write_bytes(distinct_copy(scans[i % len(scans)], ".pdf", i))
+    print(f"[scan {n}] ingest …", flush=True)
+    run = ingest(ROOT, raw, root / "staging_this", jobs)
+    pages = duckdb.sql(f"select sum(ocr_pages)::int from '{root / 'staging_this' / 'reports.parquet'}'").fetchone()[0]
+    return {"reports": n, "pages": pages, "s": run["s"], "cpu_s": run["cpu_s"], "peak_mb": run["peak_mb"],
+            "accuracy": accuracy(root / "staging_this", _scan_gold(root, raw, sources))}
+
+
+def _scan_gold(root: Path, raw: Path, sources: list[Path]) -> Path:
+    """The fixtures' answers, one per scanned copy."""
+    gold = root / "gold"
+    gold.mkdir(exist_ok=True)
+    answers = [json.loads(Path(f"{s}.json").read_text(encoding="utf-8")) for s in sources]
+    for i, p in enumerate(sorted(raw.iterdir())):
+        (gold / f"{p.name}.json").write_text(json.dumps({**answers[i % len(answers)], "source": p.name}), encoding="utf-8")
+    return gold
+
+
+def scan_lines(scan: dict | None) -> list[str]:
+    if not scan:
+        return []
+    return [f"- *scan* (OCR), {scan['reports']:,} scanned reports, {scan['pages']} pages read: "
+            f"{scan['pages'] / scan['s']:.2f} pages/s, {scan['cpu_s'] / scan['pages']:.1f} CPU s a page, peak "
+            f"{scan['peak_mb']:,.0f} MB; accuracy {scan['accuracy']}."]
 
 
 def dbt_env(staging: Path, warehouse: Path, memory_limit: str | None = None) -> dict:
@@ -349,6 +392,7 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         "",
         *pdf_pages(ingests),
         *fast_shares(ingests),
+        *scan_lines(meta.get("scan")),
         "- *CPU ms/report*: user + system time of the ingest and its workers, per report (2 cores: "
         "reports/s ≈ 2000 ÷ CPU ms when both are busy).",
         "- *÷ plain read*: ingest time over the time to read every file once from a warm page cache.",
@@ -418,8 +462,9 @@ def pdf_pages(ingests: list[dict]) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--families", default="text,pipe,html,pdf,generated",
-                    help="comma-separated: text,pipe,html,pdf,generated")
+    ap.add_argument("--families", default="text,pipe,html,pdf,generated,scan",
+                    help="comma-separated: text,pipe,html,pdf,generated,scan")
+    ap.add_argument("--scan-reports", type=int, default=4, help="scanned reports of the scan family (4 pages each)")
     ap.add_argument("--sizes", default="1000,10000,100000",
                     help="comma-separated corpus sizes (each family up to its largest: " +
                          ", ".join(f"{k} {v:,}" for k, v in LARGEST.items()) + ")")
@@ -477,6 +522,10 @@ def measure(args: argparse.Namespace, families: list[str], sizes: list[int], met
     try:
         ingests, dbts = [], []
         for family in families:
+            if family == "scan":
+                meta["scan"] = bench_scan(args.scan_reports, args.data, args.jobs)
+                print(json.dumps(meta["scan"], indent=1), flush=True)
+                continue
             for n in (s for s in sizes if s <= LARGEST[family]):
                 ingests.append(bench_ingest(family, n, args.data, args.jobs, trees, args.repeats))
                 print(json.dumps(ingests[-1], indent=1), flush=True)

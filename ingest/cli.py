@@ -30,6 +30,7 @@ from .read import build_tables, source_format_of
 from .staging import LOCK_FILE, StagingWriter, to_tables
 
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
+CHUNK_PAGED = 4  # … or this many PDFs and images (scans take seconds a page: the progress moves on)
 _WORKER: dict = {}
 
 
@@ -37,8 +38,9 @@ class ParseTimeout(Exception):
     pass
 
 
-def _init_worker(columns: list[str], version: str, max_bytes: int, seconds: float) -> None:
-    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes, seconds=seconds)
+def _init_worker(columns: list[str], version: str, max_bytes: int, seconds: float, ocr: bool = True) -> None:
+    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes, seconds=seconds, ocr=ocr,
+                   settings=(columns, version, max_bytes, seconds, ocr))
 
 
 def _init_pool_worker(*args) -> None:
@@ -91,7 +93,7 @@ def _parse_file(entry: Entry) -> ParsedReport:
         return rep
     try:
         with time_budget(_WORKER["seconds"]):
-            rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"])
+            rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"], _WORKER["ocr"])
     except ParseTimeout:
         rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
                            size_bytes=len(raw))
@@ -128,18 +130,26 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
 
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
-        seconds: float = PARSE_SECONDS) -> Counter:
+        seconds: float = PARSE_SECONDS, ocr: bool = True, executor: str = "local",
+        scheduler: str | None = None) -> Counter:
     """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused.
-    One ingest writes a staging folder at a time (locks.Busy otherwise)."""
+    One ingest writes a staging folder at a time (locks.Busy otherwise). ``executor`` ``dask``
+    parses on a Dask cluster (``scheduler``'s address; a local one when None) instead of local
+    worker processes: the same chunks, the same staging."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with locks.holding(out_dir / LOCK_FILE, f"staging folder {out_dir}"):
-        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds)
+        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, ocr, executor, scheduler)
 
 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
-         full: bool, max_bytes: int, seconds: float) -> Counter:
+         full: bool, max_bytes: int, seconds: float, ocr: bool = True, executor: str = "local",
+         scheduler: str | None = None) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
-    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes), max_bytes, seconds)
+    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes, ocr), max_bytes, seconds, ocr)
+    if executor == "dask":
+        from .cluster import DaskPool
+        with DaskPool(scheduler, jobs, settings) as pool:
+            return _ingest(raw_dir, out_dir, manifest, settings, pool, pool.workers, progress, full)
     workers = jobs or os.cpu_count() or 1
     # the workers fork before the file list and the staged set are read: forked later, each held
     # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)
@@ -192,6 +202,8 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
                 tables = drop_earlier_copies(tables, first)
                 writer.add(tables)
                 _count(stats, tables["reports"])
+                if stats["ocr_pages"]:
+                    bar.set_postfix_str(f"{stats['ocr_pages']} pages OCR'd", refresh=False)
                 bar.update(tables["reports"].num_rows)
         return stats
 
@@ -213,11 +225,14 @@ def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, un
 
 
 def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest) -> Iterator[list]:
-    """Worker tasks of CHUNK_FILES files: each file with its manifest row and shared bare name."""
-    chunk = []
+    """Worker tasks of CHUNK_FILES files (CHUNK_PAGED of PDFs and images, which may be scans read
+    at seconds a page: the progress moves on): each file with its manifest row and shared bare name."""
+    chunk, paged = [], 0
     for e in tasks:
         chunk.append((e, rows.get(e.rel), manifest.ambiguous(e.rel)))
-        if len(chunk) == CHUNK_FILES:
+        paged += source_format_of(e.suffix) in ("pdf", "image")
+        if len(chunk) == CHUNK_FILES or paged == CHUNK_PAGED:
+            paged = 0
             yield chunk
             chunk = []
     if chunk:
@@ -284,6 +299,8 @@ def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list
 
 def _count(stats: Counter, reports: pa.Table) -> None:
     stats["files"] += reports.num_rows
+    stats.update(f"format:{f}" for f in reports.column("source_format").to_pylist())
+    stats["ocr_pages"] += pc.sum(reports.column("ocr_pages")).as_py() or 0
     stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
     stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
 
@@ -294,6 +311,9 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
     if stats["unchanged"] or stats["moved"]:
         lines.append(f"  reused from the last run: {stats['unchanged']} unchanged, {stats['moved']} staged under another path")
     lines.append("  " + ", ".join(f"{s} {stats[f'status:{s}']}" for s in STATUSES))
+    formats = sorted(((k.split(":", 1)[1], v) for k, v in stats.items() if k.startswith("format:")),
+                     key=lambda kv: (-kv[1], kv[0]))
+    lines.append("  formats: " + ", ".join(f"{k} {v}" for k, v in formats) + f"; pages OCR'd {stats['ocr_pages']}")
     warnings = sorted(((k.split(":", 1)[1], v) for k, v in stats.items() if k.startswith("warning:")),
                       key=lambda kv: (-kv[1], kv[0]))
     if warnings:
@@ -314,7 +334,7 @@ def execute(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
-                    args.timeout)
+                    args.timeout, args.ocr, args.executor, args.scheduler)
     except (locks.Busy, manifests.ManifestError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2

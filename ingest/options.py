@@ -13,14 +13,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """The options of ``argv`` (the process's arguments when None); exits with the usage on an error."""
     ap = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .html, .txt, .md, .pdf, .docx) "
-                    "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
+        description="Read China OGI annual reports (政府信息公开工作年度报告: .html .txt .md .mht .pdf (scans by OCR) "
+                    ".png .jpg .tif … .docx .doc .wps .rtf .odt .xlsx .xls .ods .ofd) under RAW_DIR and write the "
+                    "staging Parquet files (reports, applications, reviews, proactive, statements).",
         epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
                "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
-               "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
-               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
-               "file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over --max-bytes, not "
-               "read). Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
+               "no_text_layer (a scan with --no-ocr, or pages with nothing on them), unsupported (a format not read: "
+               ".zip, .gif …, named in the warning), unreadable (empty, binary, undecodable, a broken or encrypted file, "
+               "not a regular file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over "
+               "--max-bytes, not read). Every warning is stored in reports.warnings. One ingest writes a staging "
+               "folder at a time.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
                     help="where to write the Parquet files (default: ./staging)")
@@ -39,10 +41,19 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
+    ap.add_argument("--no-ocr", dest="ocr", action="store_false",
+                    help="do not OCR scans and page images (status no_text_layer): OCR costs ~7-20 CPU-seconds a page")
+    ap.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="local: worker processes on this machine (default); dask: a Dask cluster "
+                         "(pip install '.[dask]'; RAW_DIR must be at the same path on every worker)")
+    ap.add_argument("--scheduler", metavar="ADDRESS",
+                    help="the Dask scheduler (tcp://host:8786) for --executor dask; default: a local cluster of --jobs workers")
     ap.add_argument("--quiet", action="store_true", help="no summary")
     args = ap.parse_args(argv)
     if not args.raw_dir.is_dir():
         ap.error(f"RAW_DIR {args.raw_dir} is not a folder")
     if args.manifest and not args.manifest.is_file():
         ap.error(f"manifest {args.manifest} not found")
+    if args.scheduler and args.executor != "dask":
+        ap.error("--scheduler needs --executor dask")
     return args

@@ -10,6 +10,7 @@ from .agency import AgencyPlace
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
     find_reviews, form_labels, layout_by_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
+from .digits import identity_instances
 from .fast import read_clean
 from .form import LAYOUTS, Form, load_form
 from .read import Document, NoTextLayer, Unreadable, UnsupportedFormat, read_document, source_format_of
@@ -40,6 +41,7 @@ class ParsedReport:
     published_at: dt.date | None = None
     info_fee_yuan: float | None = None
     contact_address: str | None = None
+    ocr_pages: int = 0  # pages read by OCR
     place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
     warnings: list[str] = field(default_factory=list)
     read_path: str | None = None  # FAST or FULL: which reader read the tables (None: the file was not read)
@@ -64,16 +66,17 @@ def file_report_id(path: str) -> str:
 
 
 def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None,
-                 fast: bool = True) -> ParsedReport:
-    """The report a file's bytes hold. ``fast``: tables printed cleanly are read by the fast path
-    (``ingest.fast``: the same result, sooner); off, the full reader reads every report."""
+                 ocr: bool = True, fast: bool = True) -> ParsedReport:
+    """The report a file's bytes hold. ``ocr``: scans and page images are read by OCR (off: status
+    no_text_layer). ``fast``: tables printed cleanly are read by the fast path (``ingest.fast``: the
+    same result, sooner); off, the full reader reads every report."""
     form = form or load_form()
     rep = ParsedReport(report_id=report_id(raw), source_path=source_path, source_format=source_format_of(suffix),
                        status=UNREADABLE, size_bytes=len(raw))
     try:
-        doc = read_document(raw, suffix)
+        doc = read_document(raw, suffix, ocr)
     except NoTextLayer:
-        rep.status = NO_TEXT_LAYER  # a scan: an OCR adapter in front of the reader would read it
+        rep.status = NO_TEXT_LAYER  # a scan read with OCR off (--no-ocr), or pages with nothing on them
         rep.warnings.append(NO_TEXT_LAYER)
         return rep
     except UnsupportedFormat as e:
@@ -83,7 +86,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     except Unreadable as e:
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
-    rep.encoding, rep.source_format = doc.encoding, doc.source_format
+    rep.encoding, rep.source_format, rep.ocr_pages = doc.encoding, doc.source_format, doc.ocr_pages
     rep.warnings.extend(doc.warnings)
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
@@ -94,7 +97,56 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.warnings.extend(warnings)
     read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference,
                 fast)
+    if doc.ocr_pages and rep.layout:
+        distrust_broken_identities(rep, form)
     return rep
+
+
+def distrust_broken_identities(rep: ParsedReport, form: Form) -> None:
+    """Cells OCR read are checked by the identities. Where one does not hold, a digit of it may be
+    misread and which one is unknowable: every cell of it is null (``ocr_identity_broken``; a
+    printed report's own arithmetic stands as printed, a scan's cannot be told from a misreading).
+    Where a row of it was not found (no label matched it) or was read with cells of other rows
+    (more than one cell short, or too many), the rows around may hold a neighbour's values (a
+    label read apart from its row) and nothing can check their place: null too
+    (``ocr_identity_unverified``). A row read one cell short (a digit OCR did not see) keeps its
+    neighbours."""
+    applicants = list(form.applicants)
+    apps = rep.applications
+    unplaced = ("row_missing:", "row_not_printed:", "row_no_values:")
+    missing = {w.split(":")[1] for w in rep.warnings if w.startswith(unplaced)
+               or (w.startswith(("row_incomplete:", "row_overfull:")) and not _one_cell_lost(w))}
+    distrusted: set[tuple[str, str, str]] = set()
+    tables = (("applications", rep.applications_layout or rep.layout, list(apps), applicants,
+               lambda row, col: apps[row][applicants.index(col)] if row in apps else None),
+              ("reviews", rep.layout, [], [], lambda code, _: rep.reviews.get(code)))
+    for table, layout, rows, columns, cell in tables:
+        for name, equation in identity_instances(form, table, layout, rows, columns):
+            cells = [(sign, cell(*key)) for sign, key in equation]
+            if table == "applications" and any(key[0] in missing or key[0] not in apps for _, key in equation):
+                reason = "ocr_identity_unverified"
+            elif all(c is not None and c.value is not None for _, c in cells) \
+                    and sum(sign * c.value for sign, c in cells) != 0:
+                reason = "ocr_identity_broken"
+            else:
+                continue
+            if any(c is not None and c.value is not None for _, c in cells):
+                rep.warnings.append(f"{reason}:{name}")
+                distrusted.update((table, *key) for _, key in equation)
+    for table, row, col in distrusted:
+        if table == "applications" and row in apps:
+            i = applicants.index(col)
+            apps[row][i] = apps[row][i]._replace(value=None)
+        elif table == "reviews" and row in rep.reviews:
+            rep.reviews[row] = rep.reviews[row]._replace(value=None)
+    if distrusted and rep.status == PARSED:
+        rep.status = PARTIAL
+
+
+def _one_cell_lost(warning: str) -> bool:
+    """``row_incomplete:<row>:6/7``: the row was read but for one cell."""
+    read, _, of = warning.rsplit(":", 1)[1].partition("/")
+    return warning.startswith("row_incomplete:") and read.isdigit() and of.isdigit() and int(read) == int(of) - 1
 
 
 @dataclass

@@ -26,18 +26,18 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .labels import MARKER, label_key
-from .read import BLANK_CELL, FOOTNOTE
+from .read import BLANK_CELL, FOOTNOTE, UNCERTAIN
 
 NUMBER, BLANK = "number", "blank"
 
 # what is not label text; everything between these is. (The leading lookahead lets the regex
 # engine skip to the characters these can start with: 3x faster than trying each at every position.)
 _VALUE = re.compile(
-    r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
+    r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + UNCERTAIN + r"])(?:"
     r"(?P<note>[(（][^()（）|\d]{0,40}?\d[\d,.]*[^()（）|\d]{0,40}?[)）])"
     r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、](?:[^\s\d|.]|[ \t]*\n[ \t]*[^\s\d|.\-—]))|(?<![\d.])[1-9](?=\.(?![\d.])))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
-    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
+    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + "|" + UNCERTAIN + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
                    r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
                    # a browser's print header and footer: the page's address with the page count, the time printed

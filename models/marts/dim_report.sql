@@ -58,7 +58,8 @@ final as (
         source_format,
         encoding,
         size_bytes,
-        read_path
+        read_path,
+        ocr_pages
         {%- for column in manifest_columns(ref('stg_reports')) %},
         "{{ column }}"
         {%- endfor %}

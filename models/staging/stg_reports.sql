@@ -41,6 +41,7 @@ renamed as (
         ---------- numerics
         info_fee_yuan,
         size_bytes,
+        ocr_pages,
 
         ---------- dates
         published_at,
