@@ -109,7 +109,11 @@ def fill_blank_pipe_cells(lines: list[str], width: int) -> list[str] | None:
         while end < len(lines) and (lines[end].count("|") >= 3 or not lines[end].strip(" -|:")):
             end += 1
         rows = {i: _pipe_cells(lines[i]) for i in range(k, end) if lines[i].count("|") >= 3}
-        full = [cells for cells in rows.values() if sum(map(_is_number, cells)) == width]
+        full_rows = [i for i, cells in rows.items() if sum(map(_is_number, cells)) == width]
+        full = [rows[i] for i in full_rows]
+        if not all(_written_as_table(lines[i]) for i in full_rows):
+            k = end  # its full rows close with pipes they do not open: a trailing empty cell may be
+            continue  # padding, and says nothing about a blank
         if len(full) >= _MIN_FULL and all(len(c) >= width and all(map(_is_number, c[-width:])) for c in full):
             for i, cells in rows.items():
                 tail = cells[-width:]
@@ -119,6 +123,14 @@ def fill_blank_pipe_cells(lines: list[str], width: int) -> list[str] | None:
                     changed = True
         k = end
     return out if changed else None
+
+
+def _written_as_table(line: str) -> bool:
+    """A full row as markdown table writers write it: outer pipes on both sides (markitdown,
+    markdownify, pymupdf4llm) or on neither (html2text, whose rows end in a pipe only where their
+    last cell is blank)."""
+    line = line.strip()
+    return line.startswith("|") == line.endswith("|")
 
 
 def _pipe_cells(line: str) -> list[str]:

@@ -57,3 +57,20 @@ def test_text_without_a_drawn_table_is_left_as_it_is():
 def test_tab_rows(lines, rows):
     from ingest.read.tabs import tab_rows
     assert tab_rows(lines) == rows
+
+
+FULL_PIPE = ["| (七)总计 | 8 | 2 | 8 |", "| 四、结转 | 1 | 0 | 1 |"]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # markdown rows (pipes on both sides): an empty cell among the values is a blank cell
+    (["| (六)其他处理 | 0 | | 0 |"] + FULL_PIPE, [f"(六)其他处理 | 0 | {BLANK_CELL} | 0"] + FULL_PIPE),
+    # html2text rows (no outer pipes) likewise
+    (["(六)其他处理 |  0 |  |  0", "(七)总计 |  8 |  2 |  8", "四、结转 |  1 |  0 |  1"],
+     [f"(六)其他处理 | 0 | {BLANK_CELL} | 0", "(七)总计 |  8 |  2 |  8", "四、结转 |  1 |  0 |  1"]),
+    # full rows closed by pipes they do not open: trailing pipes may be padding, nothing is known
+    (["(六)其他处理 | 0 | 0 ||", "(七)总计 | 8 | 2 | 8 |", "四、结转 | 1 | 0 | 1 |"], None),
+])
+def test_fill_blank_pipe_cells(lines, expected):
+    from ingest.read.columns import fill_blank_pipe_cells
+    assert fill_blank_pipe_cells(lines, 3) == expected
