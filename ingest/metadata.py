@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,7 +47,7 @@ class Metadata:
     published_at: dt.date | None = None
     layout_reference: str | None = None
     contact_address: str | None = None
-    info_fee_yuan: float | None = None
+    info_fee_yuan: Decimal | None = None  # exact: a 20-digit fee through a float is another number
     warnings: list[str] = field(default_factory=list)
 
 
@@ -140,9 +141,9 @@ def find_layout_reference(text: str) -> str | None:
     return None
 
 
-def find_info_fee(text: str) -> tuple[float | None, list[str]]:
-    """信息处理费 collected in yuan: 0 when the report says none, the amount when it gives one."""
-    found: list[float] = []
+def find_info_fee(text: str) -> tuple[Decimal | None, list[str]]:
+    """信息处理费 collected in yuan, exactly: 0 when the report says none, the amount when it gives one."""
+    found: list[Decimal] = []
     seen: set[int] = set()
     at = text.find("费")
     while at >= 0:  # only the sentences that say 费
@@ -154,16 +155,16 @@ def find_info_fee(text: str) -> tuple[float | None, list[str]]:
         sentence = m.group()
         if not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
             continue
-        amounts = [float(a.replace(",", "")) * (10000 if unit == "万元" else 1)
+        amounts = [Decimal(a.replace(",", "") + ("E4" if unit == "万元" else ""))  # exact, at any length
                    for a, unit in _FEE_AMOUNT.findall(sentence)]
         if _FEE_NONE.search(sentence) and not any(amounts):
-            found.append(0.0)
+            found.append(Decimal(0))
         elif len(set(amounts)) == 1:
             found.append(amounts[0])
     if not found:
         return None, []
     if len(set(found)) > 1:
-        return None, [f"fee_conflict:{'/'.join(str(f) for f in sorted(set(found)))}"]
+        return None, [f"fee_conflict:{'/'.join(str(float(f)) for f in sorted(set(found)))}"]
     return found[0], []
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from . import metadata
@@ -35,7 +36,8 @@ class ParsedReport:
     layout: str | None = None
     applications_layout: str | None = None  # the form table 三 follows (2019: 其他处理 as one row)
     published_at: dt.date | None = None
-    info_fee_yuan: float | None = None
+    info_fee_yuan: float | None = None  # the contract's double: set only when it holds the fee exactly
+    info_fee_fen: int | None = None  # the fee exactly, in fen
     contact_address: str | None = None
     place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
     warnings: list[str] = field(default_factory=list)
@@ -58,6 +60,22 @@ def file_report_id(path: str) -> str:
     return h.hexdigest()[:16]
 
 
+MAX_FEE_FEN = 10**15  # ten trillion yuan: every fen below it is exact as a double and as an int64
+
+
+def fee_in_fen(yuan: Decimal | None, warnings: list[str]) -> tuple[int | None, float | None]:
+    """A fee as integer fen and as the double yuan the contract stages, both exact; a fee in
+    fractions of a fen, or too large to hold, is null with a warning."""
+    if yuan is None:
+        return None, None
+    sign, digits, exponent = yuan.as_tuple()
+    fen = Decimal((sign, digits, exponent + 2))  # × 100 exactly (multiplying rounds to 28 digits)
+    if fen != fen.to_integral_value() or not 0 <= fen < MAX_FEE_FEN:
+        warnings.append(f"fee_out_of_range:{yuan:f}")
+        return None, None
+    return int(fen), int(fen) / 100
+
+
 def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None) -> ParsedReport:
     form = form or load_form()
     rep = ParsedReport(report_id=report_id(raw), source_path=source_path, source_format=source_format_of(suffix),
@@ -76,9 +94,11 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
     rep.encoding, rep.source_format = doc.encoding, doc.source_format
+    rep.warnings.extend(doc.warnings)
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
-    rep.published_at, rep.info_fee_yuan, rep.contact_address = md.published_at, md.info_fee_yuan, md.contact_address
+    rep.published_at, rep.contact_address = md.published_at, md.contact_address
+    rep.info_fee_fen, rep.info_fee_yuan = fee_in_fen(md.info_fee_yuan, rep.warnings)
     rep.warnings.extend(md.warnings)
     read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
     return rep

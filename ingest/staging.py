@@ -29,7 +29,7 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
     ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
-    ("contact_address", pa.string()),
+    ("contact_address", pa.string()), ("info_fee_fen", pa.int64()),
 ])
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),

@@ -102,6 +102,7 @@ class Document:
     # the page of each line of ``text`` (None: the format has no pages)
     line_pages: list[int] | None = None
     meta: dict[str, str] = field(default_factory=dict)  # the page's own fields (<meta name=… content=…>)
+    warnings: list[str] = field(default_factory=list)  # what the reader left out, and why (hidden text …)
 
     def source_line(self, line: int) -> int:
         """The source line of line ``line`` (1-based) of the text."""

@@ -31,6 +31,10 @@ RULE_MIN = 6.0  # … and at least this long
 SLACK = 2.0  # borders drawn a little short or long still meet
 _PAGE_NUMBER = re.compile(r"[-—–]*\d{1,3}[-—–]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _NUMBER_START = frozenset("0123456789+-")
+SCRIPT_SIZE = 0.8  # a digit in a font this much smaller than the glyph before it, raised or lowered, is a mark
+SCRIPT_SHIFT = 0.15  # … by this many of that glyph's font size (its baseline moved)
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 Char = tuple[str, float, float, float, float]  # character, left, bottom, right, top
 
@@ -73,7 +77,8 @@ def page_lines(page: pdfium.PdfPage) -> list[str]:
     """The page's text top to bottom: a line per table row and per line of other text; a page
     number above or below the text is not a line of it."""
     textpage = page.get_textpage()
-    chars = _chars(textpage)
+    chars, indices = _chars(textpage)
+    chars = _script_marks(textpage, chars, indices)
     textpage.close()
     borders = _Borders(page)
     cells: dict[tuple[float, float, float, float], list[Char]] = {}
@@ -94,18 +99,54 @@ def page_lines(page: pdfium.PdfPage) -> list[str]:
     return lines
 
 
-def _chars(textpage: pdfium.PdfTextPage) -> list[Char]:
+def _chars(textpage: pdfium.PdfTextPage) -> tuple[list[Char], list[int]]:
     """Every printed character with its box (PDFium's generated spaces and line breaks dropped:
-    the boxes say where the gaps are)."""
+    the boxes say where the gaps are), and its index in the text page."""
     handle = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    out = []
+    out, indices = [], []
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         if code in (0, 9, 10, 13, 32, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue
         if pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top) and top.value > bottom.value:
             out.append((chr(code), left.value, bottom.value, right.value, top.value))
+            indices.append(i)
+    return out, indices
+
+
+def _script_marks(textpage: pdfium.PdfTextPage, chars: list[Char], indices: list[int]) -> list[Char]:
+    """A digit printed in a smaller font than the glyph just before it and off that glyph's
+    baseline (PDF text rise) is a footnote mark (12¹), not a digit of the number: it becomes a
+    superscript (or subscript) digit, given that glyph's line so it reads right after it."""
+    handle = textpage.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def size_and_baseline(i: int) -> tuple[float, float]:
+        pdfium_c.FPDFText_GetCharOrigin(handle, indices[i], x, y)
+        return pdfium_c.FPDFText_GetFontSize(handle, indices[i]), y.value
+
+    by_right = sorted(range(len(chars)), key=lambda i: chars[i][3])
+    rights = [chars[by_right[j]][3] for j in range(len(by_right))]
+    out = chars
+    for k, ch in enumerate(chars):
+        if not ("0" <= ch[0] <= "9"):
+            continue
+        height = ch[4] - ch[2]
+        before = next((i for i in reversed(by_right[bisect.bisect_left(rights, ch[1] - height):
+                                                    bisect.bisect_right(rights, ch[1] + 0.3 * height)])
+                       if i != k and chars[i][2] < ch[4] and ch[2] < chars[i][4]), None)  # beside it, overlapping
+        if before is None:
+            continue
+        size, baseline = size_and_baseline(k)
+        before_size, before_baseline = size_and_baseline(before)
+        if not size < SCRIPT_SIZE * before_size:
+            continue
+        script = _SUPERSCRIPT if baseline > before_baseline + SCRIPT_SHIFT * before_size else \
+            _SUBSCRIPT if baseline < before_baseline - SCRIPT_SHIFT * before_size else None
+        if script is not None:
+            out = out if out is not chars else list(chars)
+            out[k] = (ch[0].translate(script), ch[1], chars[before][2], ch[3], chars[before][4])
     return out
 
 
