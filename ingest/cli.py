@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import os
-import signal
 import sys
-import threading
 import time
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +16,8 @@ from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
 from .copies import FirstPaths, drop_earlier_copies
-from .files import Entry, FileList, NotRead, list_files, read_file
+from .files import Entry, FileList, NotRead, list_files, read_file, stamp
+from .workers import Workers, parsing
 from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
@@ -30,47 +26,17 @@ from .staging import LOCK_FILE, StagingWriter, to_tables
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
+MAX_MEMORY = 2 * 2**30  # what a worker may take beyond its start to parse one file (a 32 MB PDF needs far less)
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
 _WORKER: dict = {}
 
 
-class ParseTimeout(Exception):
-    pass
-
-
-def _init_worker(columns: list[str], version: str, max_bytes: int, seconds: float) -> None:
-    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes, seconds=seconds)
-
-
-def _init_pool_worker(*args) -> None:
-    """A worker process: as _init_worker; it dies with the run (even one killed by SIGKILL), and
-    runs without automatic cyclic GC (it walked the long-lived caches again and again, 7% of the
-    time; _parse_chunk collects the young generations after each chunk)."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def _init_worker(columns: list[str], version: str, max_bytes: int) -> None:
+    """A worker process (ingest.workers: it dies with the run, even one killed by SIGKILL, and
+    runs without automatic cyclic GC, which walked the long-lived caches again and again, 7% of
+    the time; _parse_chunk collects the young generations after each chunk)."""
     locks.forget_inherited()
-    _init_worker(*args)
-    gc.disable()
-
-
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise ParseTimeout in the block after ``seconds`` (in a process's main thread; elsewhere
-    the block runs unbounded)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise ParseTimeout
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes)
 
 
 def _parse_file(entry: Entry) -> ParsedReport:
@@ -83,35 +49,60 @@ def _parse_file(entry: Entry) -> ParsedReport:
         raw, st = read_file(entry, _WORKER["max_bytes"])
         if raw is None:  # not read into memory: a clear status instead
             rep = ParsedReport(report_id=file_report_id(entry.path), source_path=entry.rel, source_format=fmt,
-                               status=TOO_LARGE, size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+                               status=TOO_LARGE, size_bytes=st.st_size)
             rep.warnings.append(f"too_large:{st.st_size}>{_WORKER['max_bytes']}")
+            _stamp(rep, st)
             return rep
     except (NotRead, OSError) as e:
         rep = ParsedReport(report_id="", source_path=entry.rel, source_format=fmt, status=UNREADABLE)
         rep.warnings.append(f"unreadable:{e.reason if isinstance(e, NotRead) else 'os_error:' + str(e.strerror)}")
         return rep
     try:
-        with time_budget(_WORKER["seconds"]):
-            rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"])
-    except ParseTimeout:
-        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
-                           size_bytes=len(raw))
-        rep.warnings.append(f"parser_timeout:{_WORKER['seconds']}s")
+        rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"])
+    except MemoryError:  # past the worker's memory limit in Python code (C code dies of it: see workers)
+        rep = _unreadable(entry, report_id(raw), "unreadable:resource_limit")
     except Exception as e:  # a parser bug must cost one file, not the run
-        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
-                           size_bytes=len(raw))
-        rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
-    rep.mtime_ns, rep.size_bytes = st.st_mtime_ns, len(raw)
+        rep = _unreadable(entry, report_id(raw), f"parser_error:{type(e).__name__}:{e}")
+    rep.size_bytes = len(raw)
+    _stamp(rep, st)
     return rep
 
 
-def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str, pa.Table]:
+def _unreadable(entry: Entry, rid: str, warning: str) -> ParsedReport:
+    rep = ParsedReport(report_id=rid, source_path=entry.rel, source_format=source_format_of(entry.suffix),
+                       status=UNREADABLE)
+    rep.warnings.append(warning)
+    return rep
+
+
+def _settled(entry: Entry, warning: str) -> ParsedReport:
+    """The row of a file a worker died on (over the time or memory budget, or a crash in C
+    code), made without parsing it again."""
+    rep = _unreadable(entry, _content_id(entry.path) or "", warning)
+    if (st := _stat(entry.path)) is not None:
+        rep.size_bytes = st.st_size
+        _stamp(rep, st)
+    return rep
+
+
+def _stamp(rep: ParsedReport, st: os.stat_result) -> None:
+    """The file's mtime as staged: null, with a warning, when it is past what an int64 of
+    nanoseconds holds (a file dated 2300)."""
+    rep.mtime_ns = stamp(st.st_mtime_ns)
+    if rep.mtime_ns is None:
+        rep.warnings.append(f"mtime_out_of_range:{st.st_mtime_ns}")
+
+
+def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: dict[int, str] | None = None
+                 ) -> dict[str, pa.Table]:
     """Parse a chunk of files into staging tables (in a worker: only tables cross processes). Each
     task is a file, its manifest row and the bare name it shares with others if the manifest used
-    it. A copy of a file earlier in the chunk keeps its row, with a warning, and no cells."""
+    it; a file in ``settled`` is not parsed (a worker died on it: the warning says why). A copy
+    of a file earlier in the chunk keeps its row, with a warning, and no cells."""
     reports, extras, with_cells, first_in_chunk = [], [], [], {}
-    for entry, row, ambiguous in tasks:
-        rep = _parse_file(entry)
+    for i, (entry, row, ambiguous) in enumerate(tasks):
+        parsing(i)
+        rep = _settled(entry, settled[i]) if settled and i in settled else _parse_file(entry)
         extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
         rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
@@ -121,46 +112,60 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
             first_in_chunk[rep.report_id] = rep.source_path
         with_cells.append(copy_of is None)
         reports.append(rep)
-    tables = to_tables(reports, extras, _WORKER["form"], _WORKER["columns"], with_cells, _WORKER["version"])
+    parsing(None)
+    tables = _tables(reports, extras, with_cells)
     if not gc.isenabled():
         gc.collect(1)
     return tables
 
 
+def _tables(reports: list[ParsedReport], extras: list[dict], with_cells: list[bool]) -> dict[str, pa.Table]:
+    """The chunk's staging tables; a report whose values a table cannot hold (a code point no
+    encoding has, a number past its type) is staged unreadable, with the reason, and no cells."""
+    w = _WORKER
+    try:
+        return to_tables(reports, extras, w["form"], w["columns"], with_cells, w["version"])
+    except (ValueError, TypeError, OverflowError, pa.ArrowException):
+        for i, rep in enumerate(reports):
+            try:
+                to_tables([rep], [extras[i]], w["form"], w["columns"], [with_cells[i]], w["version"])
+            except (ValueError, TypeError, OverflowError, pa.ArrowException) as e:
+                bad = ParsedReport(report_id=rep.report_id, source_path=rep.source_path,
+                                   source_format=rep.source_format, status=UNREADABLE, size_bytes=rep.size_bytes,
+                                   mtime_ns=rep.mtime_ns)
+                bad.warnings.append(f"parser_error:staging:{type(e).__name__}")
+                reports[i], extras[i], with_cells[i] = bad, {c: None for c in w["columns"]}, False
+        return to_tables(reports, extras, w["form"], w["columns"], with_cells, w["version"])
+
+
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
-        seconds: float = PARSE_SECONDS) -> Counter:
+        seconds: float = PARSE_SECONDS, memory: int = MAX_MEMORY) -> Counter:
     """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused.
-    One ingest writes a staging folder at a time (locks.Busy otherwise)."""
+    One ingest writes a staging folder at a time (locks.Busy otherwise). Each file is parsed in a
+    worker process within ``seconds`` and ``memory`` bytes (0: no limit)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with locks.holding(out_dir / LOCK_FILE, f"staging folder {out_dir}"):
-        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds)
+        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, memory)
 
 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
-         full: bool, max_bytes: int, seconds: float) -> Counter:
+         full: bool, max_bytes: int, seconds: float, memory: int) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
-    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes), max_bytes, seconds)
+    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes, seconds, memory), max_bytes)
     workers = jobs or os.cpu_count() or 1
     # the workers fork before the file list and the staged set are read: forked later, each held
     # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)
-    pool = _start_pool(workers, settings) if workers > 1 else None
+    _before_fork()
+    pool = Workers(workers, _parse_chunk, _init_worker, settings, memory, seconds)
     try:
         return _ingest(raw_dir, out_dir, manifest, settings, pool, workers, progress, full)
     finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-
-
-def _start_pool(workers: int, settings: tuple) -> ProcessPoolExecutor:
-    _before_fork()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
-    pool.submit(int).result()  # with fork, the first task starts every worker: now
-    return pool
+        pool.close()
 
 
 def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings: tuple,
-            pool: ProcessPoolExecutor | None, workers: int, progress: bool | None, full: bool) -> Counter:
+            pool: Workers, workers: int, progress: bool | None, full: bool) -> Counter:
     with list_files(raw_dir) as entries, FileList() as changed, FirstPaths() as first:
         rows = manifest.match(e.rel for e in entries)
         staged = None if full else Staged.load(out_dir, settings[1])
@@ -178,12 +183,7 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
             return stats
         stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
 
-        chunks = _chunks(tasks, rows, manifest)
-        if pool:
-            results = _in_order(pool, _parse_chunk, chunks, ahead=2 * (workers + 1))
-        else:
-            _init_worker(*settings)
-            results = map(_parse_chunk, chunks)
+        results = pool.map(_chunks(tasks, rows, manifest), ahead=2 * (workers + 1))
         with StagingWriter(out_dir, manifest.columns) as writer, \
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
@@ -208,7 +208,7 @@ def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, un
         elif staged.unchanged(entry.rel, st.st_size, st.st_mtime_ns):
             unchanged.append(entry.rel)
         elif not manifest.rows and (rid := _content_id(entry.path)) in staged.by_id:
-            moved.append((entry.rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
+            moved.append((entry.rel, rid, st.st_size, stamp(st.st_mtime_ns)))  # bytes already staged: no parse
         else:
             yield entry
 
@@ -223,18 +223,6 @@ def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest
             chunk = []
     if chunk:
         yield chunk
-
-
-def _in_order(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iterator:
-    """``pool.map`` with at most ``ahead`` tasks out at a time (map sends every task at once, and
-    finished tables waited in memory whenever the writer fell behind)."""
-    out: deque = deque()
-    for item in items:
-        if len(out) >= ahead:
-            yield out.popleft().result()
-        out.append(pool.submit(fn, item))
-    while out:
-        yield out.popleft().result()
 
 
 def _before_fork() -> None:
@@ -315,8 +303,9 @@ def main(argv: list[str] | None = None) -> int:
                "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
                "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
                "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
-               "file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over --max-bytes, not "
-               "read). Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
+               "file, a symlink out of RAW_DIR, a parse over the time or memory limit, a crash of the parser), too_large "
+               "(over --max-bytes, not read). Each file is parsed in a worker process: one that crashes, hangs or "
+               "runs out of memory costs only its file. Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
                     help="where to write the Parquet files (default: ./staging)")
@@ -333,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
     ap.add_argument("--timeout", type=float, default=PARSE_SECONDS, metavar="SECONDS",
                     help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
+    ap.add_argument("--max-memory", type=int, default=MAX_MEMORY >> 20, metavar="MB",
+                    help=f"memory a worker may take to parse one file; a file that needs more is given up: "
+                         f"unreadable:resource_limit (default {MAX_MEMORY >> 20}; 0: none)")
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--quiet", action="store_true", help="no summary")
@@ -344,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
-                    args.timeout)
+                    args.timeout, args.max_memory << 20)
     except (locks.Busy, manifests.ManifestError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2

@@ -127,6 +127,11 @@ def _problem(path: bytes, real_root: bytes) -> str | None:
     return None if stat.S_ISREG(st.st_mode) else "not_a_file"
 
 
+def stamp(ns: int) -> int | None:
+    """A file time in nanoseconds as staged (int64), or None past what it holds (a year 2300 mtime)."""
+    return ns if -2**63 <= ns < 2**63 else None
+
+
 class NotRead(Exception):
     """The file could not be read as a regular file: ``reason`` is the warning."""
 

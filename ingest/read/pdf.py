@@ -29,6 +29,7 @@ LINE_OVERLAP = 0.5  # characters whose boxes share this much of the lower one's 
 RULE = 2.5  # a drawn path this thin (points) is a border
 RULE_MIN = 6.0  # … and at least this long
 SLACK = 2.0  # borders drawn a little short or long still meet
+MAX_PAGE = 2**15 - 1  # pages past this are staged without a page number (a warning says so)
 _PAGE_NUMBER = re.compile(r"[-—–]*\d{1,3}[-—–]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _NUMBER_START = frozenset("0123456789+-")
 SCRIPT_SIZE = 0.8  # a digit in a font this much smaller than the glyph before it, raised or lowered, is a mark
@@ -54,10 +55,11 @@ def pdf_document(raw: bytes) -> Document:
         raise Unreadable(f"pdf_{reason}") from None
     lines: list[str] = []
     pages: list[int] = []
+    invalid = [0]
     try:
         for number in range(len(pdf)):
             page = pdf[number]
-            for line in page_lines(page):
+            for line in page_lines(page, invalid):
                 lines.append(line)
                 pages.append(number + 1)
             page.close()
@@ -68,16 +70,20 @@ def pdf_document(raw: bytes) -> Document:
     source_lines = []  # a PDF line's number is its line on its page
     for i, page in enumerate(pages):
         source_lines.append(source_lines[-1] + 1 if i and pages[i - 1] == page else 1)
+    warnings = [f"code_point_invalid:{invalid[0]}"] if invalid[0] else []
+    if pages and pages[-1] > MAX_PAGE:  # a page number is staged as int16
+        warnings.append(f"page_out_of_range:{pages[-1]}")
+        pages = [page if page <= MAX_PAGE else None for page in pages]
     built = "\n".join(lines)
     return Document(text=normalise(built), original=built, source_format="pdf", source_lines=source_lines,
-                    line_pages=pages)
+                    line_pages=pages, warnings=warnings)
 
 
-def page_lines(page: pdfium.PdfPage) -> list[str]:
+def page_lines(page: pdfium.PdfPage, invalid: list[int] | None = None) -> list[str]:
     """The page's text top to bottom: a line per table row and per line of other text; a page
     number above or below the text is not a line of it."""
     textpage = page.get_textpage()
-    chars, indices = _chars(textpage)
+    chars, indices = _chars(textpage, invalid if invalid is not None else [0])
     chars = _script_marks(textpage, chars, indices)
     textpage.close()
     borders = _Borders(page)
@@ -99,9 +105,10 @@ def page_lines(page: pdfium.PdfPage) -> list[str]:
     return lines
 
 
-def _chars(textpage: pdfium.PdfTextPage) -> tuple[list[Char], list[int]]:
+def _chars(textpage: pdfium.PdfTextPage, invalid: list[int]) -> tuple[list[Char], list[int]]:
     """Every printed character with its box (PDFium's generated spaces and line breaks dropped:
-    the boxes say where the gaps are), and its index in the text page."""
+    the boxes say where the gaps are), and its index in the text page. A font may map a glyph to
+    what is no character (a lone surrogate, past U+10FFFF): U+FFFD, counted in ``invalid``."""
     handle = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out, indices = [], []
@@ -109,6 +116,9 @@ def _chars(textpage: pdfium.PdfTextPage) -> tuple[list[Char], list[int]]:
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         if code in (0, 9, 10, 13, 32, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            invalid[0] += 1
+            code = 0xFFFD
         if pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top) and top.value > bottom.value:
             out.append((chr(code), left.value, bottom.value, right.value, top.value))
             indices.append(i)
