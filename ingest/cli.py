@@ -31,12 +31,12 @@ CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on -
 _WORKER: dict = {}
 
 
-def _init_worker(columns: list[str], version: str, max_bytes: int) -> None:
+def _init_worker(sources: dict[str, str], version: str, max_bytes: int) -> None:
     """A worker process (ingest.workers: it dies with the run, even one killed by SIGKILL, and
     runs without automatic cyclic GC, which walked the long-lived caches again and again, 7% of
     the time; _parse_chunk collects the young generations after each chunk)."""
     locks.forget_inherited()
-    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes)
+    _WORKER.update(form=load_form(), sources=sources, columns=list(sources), version=version, max_bytes=max_bytes)
 
 
 def _parse_file(entry: Entry) -> ParsedReport:
@@ -103,7 +103,7 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: di
     for i, (entry, row, ambiguous) in enumerate(tasks):
         parsing(i)
         rep = _settled(entry, settled[i]) if settled and i in settled else _parse_file(entry)
-        extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
+        extras.append(manifests.apply(rep, row, _WORKER["sources"], ambiguous))
         rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
@@ -152,7 +152,7 @@ def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
          full: bool, max_bytes: int, seconds: float, memory: int) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
-    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes, seconds, memory), max_bytes)
+    settings = (manifest.sources, ingest_version(manifest.digest, max_bytes, seconds, memory), max_bytes)
     workers = jobs or os.cpu_count() or 1
     # the workers fork before the file list and the staged set are read: forked later, each held
     # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)

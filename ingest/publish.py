@@ -30,6 +30,7 @@ from . import locks
 from .staging import LOCK_FILE, STAGED_FILES, process_alive, run_ids
 
 ROOT = Path(__file__).resolve().parent.parent
+BUILD_NAME = "gia.duckdb"  # what the new file is built as; the catalog takes the name of the file it is opened as
 
 
 class Refused(Exception):
@@ -49,7 +50,7 @@ def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str |
             try:
                 snapshot = build / "staging"
                 take_snapshot(staging.resolve(), snapshot)
-                built = build / warehouse.name
+                built = build / BUILD_NAME  # a plain name: dbt-duckdb writes the catalog name into SQL unquoted
                 done = _dbt_build(dbt, built, snapshot, build, dbt_args)
                 if done != 0:
                     print(f"publish: dbt build failed (exit {done}); {warehouse} is unchanged", file=sys.stderr)

@@ -43,7 +43,7 @@ final as (
         encoding,
         size_bytes
         {%- for column in manifest_columns(ref('stg_reports')) %},
-        "{{ column }}"
+        "{{ column | replace('"', '""') }}"
         {%- endfor %}
     from reports
 
