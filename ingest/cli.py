@@ -4,7 +4,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
+import sqlite3
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,7 +25,7 @@ from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .read import build_tables, source_format_of
-from .staging import LOCK_FILE, StagingWriter, to_tables
+from .staging import LOCK_FILE, MixedStaging, StagingWriter, to_tables
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
@@ -294,6 +297,13 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def reason(e: OSError) -> str:
+    """An OS error in a few words (Arrow's say ``[errno 28]`` in a sentence of their own)."""
+    code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e))), None)
+    words = os.strerror(code) if code else str(e)
+    return f"{words} ({e.filename})" if e.filename else words
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m ingest",
@@ -337,9 +347,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
                     args.timeout, args.max_memory << 20)
-    except (locks.Busy, manifests.ManifestError) as e:
+    except (locks.LockError, manifests.ManifestError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
+    except MixedStaging as e:
+        print(f"ingest: the new staging could not be put in place in {args.out}: {e.strerror}; the folder now holds "
+              "files of two runs, which publish refuses: run the ingest again", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full disk, a read-only folder …: said in one line, and what stands
+        print(f"ingest: could not write the staging in {args.out}: {reason(e)}; the last good staging there is intact",
+              file=sys.stderr)
+        return 1
+    except sqlite3.Error as e:  # the file list and the index of copies, under TMPDIR
+        print(f"ingest: could not write the run's temporary files under {tempfile.gettempdir()} (TMPDIR): {e}; "
+              f"the last good staging in {args.out} is intact", file=sys.stderr)
+        return 1
     if not args.quiet:
         try:
             print(summary(stats, time.perf_counter() - started, args.out))

@@ -129,12 +129,31 @@ def exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def _abandon(writer: pq.ParquetWriter) -> None:
+    """Close a writer whose file is thrown away, whatever happens (a full disk fails its close,
+    and its finaliser would try, and fail, again)."""
+    if writer.is_open:
+        try:
+            writer.close()
+        except OSError:
+            writer.is_open = False
+            if writer.file_handle is not None:
+                writer.file_handle.close()
+
+
+class MixedStaging(OSError):
+    """Renaming the new files in failed part way: the folder holds files of two runs (their
+    fingerprints tell; the next ingest redoes them, publish refuses them)."""
+
+
 class StagingWriter:
     """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports. The new set is
     written into a folder beside the staging folder and the two folders are swapped in one step
     on a clean exit: the staging folder always holds one run's complete set (where the system
     cannot swap folders, the four files are renamed in, and their shared fingerprint tells a set
-    cut short by a kill)."""
+    cut short by a kill). A staging folder that is a mount point gets the new set inside it (a
+    rename across devices fails), and the files are renamed in. Any failure before that (a full
+    disk, a read-only folder) leaves the last staging as it was."""
 
     def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
@@ -149,8 +168,10 @@ class StagingWriter:
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.next-*"):  # a killed run's (we hold the lock)
-            shutil.rmtree(stale, ignore_errors=True)
+        if os.path.ismount(self.out):
+            self.next = self.out / f".gia-next-{os.getpid()}"
+        for stale in [*self.out.parent.glob(f".{self.out.name}.next-*"), *self.out.glob(".gia-next-*")]:
+            shutil.rmtree(stale, ignore_errors=True)  # a killed run's (we hold the lock)
         for stale in self.out.glob(".*.parquet.*.tmp"):
             stale.unlink(missing_ok=True)
         self.next.mkdir()
@@ -195,11 +216,12 @@ class StagingWriter:
                 self.flush()
                 for w in self._writers.values():
                     w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
-            for w in self._writers.values():
-                w.close()
-            if exc_type is None:
+                for w in self._writers.values():
+                    w.close()
                 self._commit()
         finally:
+            for w in self._writers.values():
+                _abandon(w)
             shutil.rmtree(self.next, ignore_errors=True)
 
     def _commit(self) -> None:
@@ -212,5 +234,10 @@ class StagingWriter:
             if exchange(self.next, self.out):
                 return  # self.next now holds the old set, removed on exit
             (self.next / LOCK_FILE).unlink(missing_ok=True)
-        for name in STAGED_FILES:
-            os.replace(self.next / f"{name}.parquet", self.out / f"{name}.parquet")
+        for k, name in enumerate(STAGED_FILES):
+            try:
+                os.replace(self.next / f"{name}.parquet", self.out / f"{name}.parquet")
+            except OSError as e:
+                if k == 0:
+                    raise  # nothing renamed yet: the last staging stands
+                raise MixedStaging(e.errno, f"{e.strerror} (renaming the new files in)", str(self.out)) from e
