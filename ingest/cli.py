@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
-from .copies import FirstPaths, drop_earlier_copies
-from .files import Entry, FileList, NotRead, list_files, read_file, stamp
+from .copies import FirstPaths, as_copies, drop_earlier_copies
+from .files import Entry, FileList, NotRead, file_stamp, list_files, read_file, stamp
 from .workers import Workers, parsing
 from .form import load_form
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
@@ -89,9 +89,9 @@ def _settled(entry: Entry, warning: str) -> ParsedReport:
 
 
 def _stamp(rep: ParsedReport, st: os.stat_result) -> None:
-    """The file's mtime as staged: null, with a warning, when it is past what an int64 of
-    nanoseconds holds (a file dated 2300)."""
-    rep.mtime_ns = stamp(st.st_mtime_ns)
+    """The file's times and inode as staged: a time past what an int64 of nanoseconds holds (a file
+    dated 2300) is null, with a warning."""
+    _, rep.mtime_ns, rep.ctime_ns, rep.inode = file_stamp(st)
     if rep.mtime_ns is None:
         rep.warnings.append(f"mtime_out_of_range:{st.st_mtime_ns}")
 
@@ -175,7 +175,7 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
         stats: Counter = Counter()
         stats.update(f"manifest:{problem}" for problem in manifest.problems)
         unchanged: list[str] = []
-        moved: list[tuple[str, str, int, int]] = []
+        moved: list[tuple[str, str, tuple]] = []
         tasks = entries
         if staged:
             changed.add(_changed(entries, staged, manifest, unchanged, moved))
@@ -197,21 +197,23 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
                 writer.add(tables)
                 _count(stats, tables["reports"])
                 bar.update(tables["reports"].num_rows)
+            if first.reordered:  # a file read comes before rows reused for the same bytes
+                writer.fix_reports = lambda reports: _recounted(stats, reports, as_copies(reports, first))
         return stats
 
 
 def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, unchanged: list[str],
-             moved: list[tuple[str, str, int, int]]) -> Iterator[Entry]:
+             moved: list[tuple[str, str, tuple]]) -> Iterator[Entry]:
     """The entries to read; those the staging folder holds as they are go to ``unchanged``, those
     whose bytes it holds under another path to ``moved``."""
     for entry in entries:
         st = None if entry.problem else _stat(entry.path)
         if st is None:
             yield entry
-        elif staged.unchanged(entry.rel, st.st_size, st.st_mtime_ns):
+        elif staged.unchanged(entry.rel, file_stamp(st)):
             unchanged.append(entry.rel)
         elif not manifest.rows and (rid := _content_id(entry.path)) in staged.by_id:
-            moved.append((entry.rel, rid, st.st_size, stamp(st.st_mtime_ns)))  # bytes already staged: no parse
+            moved.append((entry.rel, rid, file_stamp(st)))  # bytes already staged: no parse
         else:
             yield entry
 
@@ -249,29 +251,31 @@ def _content_id(path: bytes) -> str | None:
         return None
 
 
-def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, int, int]],
+def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, tuple]],
                 first: FirstPaths, writer: StagingWriter, stats: Counter) -> None:
     """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
-    new files first; their cells, and only theirs, are copied once per report."""
+    new files first, in path order, each a copy (``duplicate_of``) of the first path its bytes are
+    at now (a first copy deleted since, its next copy is the first); their cells, and only theirs,
+    are copied once per report."""
     reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(unchanged), pa.string())))
-    ids = reports.column("report_id").to_pylist()
-    first.add((rid, path) for rid, path in zip(ids, reports.column("source_path").to_pylist()) if rid)
-    rows = [reports]
-    for rel, rid, size, mtime_ns in moved:
-        row = staged.moved_row(rid, rel, size, mtime_ns)
-        if known := first.of([rid]):  # the same bytes are staged under a path that is still there
-            warnings = row.column("warnings")[0].as_py() + [f"duplicate_of:{known[rid]}"]
-            row = row.set_column(row.schema.get_field_index("warnings"), "warnings",
-                                 pa.array([warnings], row.schema.field("warnings").type))
-        first.add([(rid, rel)])
-        rows.append(row)
-    carried = pa.concat_tables(rows)
+    carried = pa.concat_tables([reports, *(staged.moved_row(rid, rel, st) for rel, rid, st in moved)])
+    carried = carried.take(pc.sort_indices(carried, [("source_path", "ascending")]))
+    first.add((rid, path) for rid, path in zip(carried.column("report_id").to_pylist(),
+                                               carried.column("source_path").to_pylist()) if rid)
+    carried = as_copies(carried, first)
     writer.write("reports", carried)
     _count(stats, carried)
     carried_ids = {rid for rid in carried.column("report_id").to_pylist() if rid}
     for name in STAGED_FILES[1:]:
         for table in carried_batches(out_dir, name, "report_id", carried_ids):
             writer.write(name, table)
+
+
+def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
+    """``after``, with the summary's count of copies as it has them."""
+    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
+    stats["warning:duplicate_of"] += count(after) - count(before)
+    return after
 
 
 def _count(stats: Counter, reports: pa.Table) -> None:

@@ -160,6 +160,12 @@ def stamp(ns: int) -> int | None:
     return ns if -2**63 <= ns < 2**63 else None
 
 
+def file_stamp(st: os.stat_result) -> tuple[int, int | None, int | None, int]:
+    """What tells that a file is still the one staged: its size, mtime, ctime (set by any rewrite,
+    even one that puts the mtime back: cp -p, rsync -t, tar) and inode (another file in its place)."""
+    return st.st_size, stamp(st.st_mtime_ns), stamp(st.st_ctime_ns), st.st_ino
+
+
 class NotRead(Exception):
     """The file could not be read as a regular file: ``reason`` is the warning."""
 

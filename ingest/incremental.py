@@ -1,8 +1,9 @@
 """Incremental runs: what a staging folder already holds, and which files need reading again.
 
 A staged row is reused when it was written by the same ingest (code, seeds and manifest: the
-``ingest_version``) and its file is unchanged (same path, size and mtime). A file that changed on
-disk is read and hashed; if those bytes are already staged, their parse is reused too.
+``ingest_version``) and its file is unchanged (same path, size, mtime, ctime and inode: a file
+rewritten with its mtime put back has a new ctime). A file that changed on disk is read and
+hashed; if those bytes are already staged, their parse is reused too.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .form import seeds_dir
 from .staging import STAGED_FILES, run_ids
 
 
+STAMP = ("size_bytes", "mtime_ns", "ctime_ns", "inode")  # the staged columns of files.file_stamp
 SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "agency_aliases.csv")
 
 
@@ -38,7 +40,7 @@ class Staged:
     """The rows a previous run of this same ingest version left in the staging folder."""
 
     reports: pa.Table
-    by_path: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (report_id, size, mtime_ns)
+    by_path: dict[str, tuple] = field(default_factory=dict)  # path → (report_id, size, mtime_ns, ctime_ns, inode)
     by_id: dict[str, int] = field(default_factory=dict)  # report_id → its first row in ``reports``
 
     @classmethod
@@ -51,23 +53,24 @@ class Staged:
             reports = pq.read_table(out_dir / "reports.parquet")
         except (OSError, pa.ArrowInvalid):
             return None
-        if "ingest_version" not in reports.column_names:
+        if not {"ingest_version", "ctime_ns", "inode"} <= set(reports.column_names):
             return None
         reports = reports.filter(pc.equal(reports.column("ingest_version"), version))
         staged = cls(reports)
-        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", "size_bytes", "mtime_ns")]
-        for i, (path, rid, size, mtime) in enumerate(zip(*columns)):
-            staged.by_path[path] = (rid, size, mtime)
+        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", *STAMP)]
+        for i, (path, rid, *file_stamp) in enumerate(zip(*columns)):
+            staged.by_path[path] = (rid, *file_stamp)
             staged.by_id.setdefault(rid, i)
         return staged
 
-    def unchanged(self, rel: str, size: int, mtime_ns: int) -> bool:
-        return self.by_path.get(rel, (None, None, None))[1:] == (size, mtime_ns)
+    def unchanged(self, rel: str, file_stamp: tuple) -> bool:
+        staged = self.by_path.get(rel)
+        return staged is not None and None not in staged[2:4] and staged[1:] == file_stamp
 
-    def moved_row(self, report_id: str, rel: str, size: int, mtime_ns: int) -> pa.Table:
-        """The staged row of these bytes, for the path they are at now."""
+    def moved_row(self, report_id: str, rel: str, file_stamp: tuple) -> pa.Table:
+        """The staged row of these bytes, for the path (and file) they are at now."""
         row = self.reports.slice(self.by_id[report_id], 1)
-        for name, value in (("source_path", rel), ("size_bytes", size), ("mtime_ns", mtime_ns)):
+        for name, value in (("source_path", rel), *zip(STAMP, file_stamp)):
             i = row.schema.get_field_index(name)
             row = row.set_column(i, name, pa.array([value], row.schema.field(name).type))
         warnings = [w for w in row.column("warnings")[0].as_py() if not w.startswith("duplicate_of:")]

@@ -30,6 +30,8 @@ class ParsedReport:
     encoding: str | None = None
     size_bytes: int = 0
     mtime_ns: int | None = None
+    ctime_ns: int | None = None
+    inode: int | None = None
     title: str | None = None
     agency: str | None = None
     report_year: int | None = None

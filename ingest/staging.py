@@ -29,7 +29,7 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
     ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
-    ("contact_address", pa.string()), ("info_fee_fen", pa.int64()),
+    ("contact_address", pa.string()), ("info_fee_fen", pa.int64()), ("ctime_ns", pa.int64()), ("inode", pa.uint64()),
 ])
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
@@ -165,6 +165,7 @@ class StagingWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._pending = 0
         self.next = self.out.parent / f".{self.out.name}.next-{os.getpid()}"
+        self.fix_reports = None  # a function of a batch of written reports, applied once all are (see copies)
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
@@ -218,11 +219,27 @@ class StagingWriter:
                     w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
                 for w in self._writers.values():
                     w.close()
+                if self.fix_reports is not None:
+                    self._rewrite("reports", self.fix_reports)
                 self._commit()
         finally:
             for w in self._writers.values():
                 _abandon(w)
             shutil.rmtree(self.next, ignore_errors=True)
+
+    def _rewrite(self, name: str, fix) -> None:
+        """The written file again, each row group through ``fix`` (its fingerprint kept)."""
+        path = self.next / f"{name}.parquet"
+        if not path.exists():
+            return
+        written = pq.ParquetFile(path)
+        fixed = path.with_suffix(".fixed")
+        with pq.ParquetWriter(fixed, self.schemas[name], compression="zstd") as writer:
+            for group in range(written.num_row_groups):
+                writer.write_table(fix(written.read_row_group(group)))
+            writer.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
+        written.close()
+        os.replace(fixed, path)
 
     def _commit(self) -> None:
         """The new set in place of the old, in one step where the folder holds only staging files."""
