@@ -34,7 +34,8 @@ _PAGE_DATE_KEYS = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpub
 FEE_SUBJECT = re.compile(r"信息(?:公开)?处理费|(?:信息公开|公开申请)[^。]{0,20}费用|费用[^。]{0,20}信息公开")
 _FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零"
                        r"|(?<![\d.,])0(?:\.0+)?\s*元")
-_FEE_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
+# (a number starts where no digit is before it: tried inside a run of digits, this was quadratic)
+_FEE_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
 _ADDRESS = re.compile(r"(?:联系地址|通讯地址|办公地址|地址)\s*[:：][\s|]*([^\n;；,，。)）|]{4,60})")
 _SENTENCE_AT = re.compile(r"[^。;\n]+")
 
@@ -144,16 +145,9 @@ def find_layout_reference(text: str) -> str | None:
 def find_info_fee(text: str) -> tuple[Decimal | None, list[str]]:
     """信息处理费 collected in yuan, exactly: 0 when the report says none, the amount when it gives one."""
     found: list[Decimal] = []
-    seen: set[int] = set()
-    at = text.find("费")
-    while at >= 0:  # only the sentences that say 费
-        m = _SENTENCE_AT.search(text, max(0, text.rfind("。", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)))
-        at = text.find("费", at + 1)
-        if m is None or m.start() in seen:
-            continue
-        seen.add(m.start())
+    for m in _SENTENCE_AT.finditer(text) if "费" in text else ():  # each sentence once (a pass, not a search per 费)
         sentence = m.group()
-        if not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
+        if "费" not in sentence or not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
             continue
         amounts = [Decimal(a.replace(",", "") + ("E4" if unit == "万元" else ""))  # exact, at any length
                    for a, unit in _FEE_AMOUNT.findall(sentence)]

@@ -97,9 +97,15 @@ class Rule:
 class Stylesheet:
     rules: list[Rule] = field(default_factory=list)
     not_applied: int = 0  # hiding rules whose selector is not a simple one
+    _by_key: dict[tuple, list[Rule]] = field(default_factory=dict)  # each rule under its id, a class, its tag, or any
 
     def hiding(self) -> list[Rule]:
         return [r for r in self.rules if hides(r.sets)]
+
+    def matching(self, tag: str, id_: str | None, classes: set[str]) -> list[Rule]:
+        """The rules that select an element (looked up by its id, classes and tag, not tried one by one)."""
+        keys = [("any",), ("tag", tag), *(("class", c) for c in classes)] + ([("id", id_)] if id_ else [])
+        return [r for key in keys for r in self._by_key.get(key, ()) if r.matches(tag, id_, classes)]
 
     def add(self, css: str) -> None:
         """The rules of one ``<style>`` element."""
@@ -132,8 +138,11 @@ class Stylesheet:
             classes = frozenset(fold(v) for kind, v in _PART.findall(m.group(2)) if kind == ".")
             if len(set(ids)) > 1:
                 continue  # #a#b matches nothing
-            self.rules.append(Rule(tag, ids[0] if ids else None, classes,
-                                   (len(ids), len(classes), tag is not None), len(self.rules), sets))
+            rule = Rule(tag, ids[0] if ids else None, classes, (len(ids), len(classes), tag is not None),
+                        len(self.rules), sets)
+            self.rules.append(rule)
+            key = ("id", rule.id) if rule.id else ("class", min(classes)) if classes else ("tag", tag) if tag else ("any",)
+            self._by_key.setdefault(key, []).append(rule)
 
 
 def hides(sets: dict[str, tuple[str, bool]]) -> bool:
@@ -147,7 +156,7 @@ def hidden(tag_name: str, attrs: dict[str, str], sheet: Stylesheet) -> bool:
     inline = declarations(attrs["style"]) if "style" in attrs else {}
     classes = set(fold(attrs.get("class", "")).split())
     id_ = fold(attrs["id"].strip()) if "id" in attrs else None
-    matching = [r for r in sheet.rules if r.matches(tag_name, id_, classes)] if sheet.rules else []
+    matching = sheet.matching(tag_name, id_, classes) if sheet.rules else []
     winner: dict[str, tuple] = {}
     for name in _HIDING:  # cascade: important first, then inline over the sheet, specificity, order
         candidates = [((important, True, (0, 0, 0), 0), value) for value, important in [inline[name]]] \
