@@ -152,3 +152,16 @@ def test_every_aggregate_that_could_pick_an_order_is_given_one():
             loose += [f"{path.name}: {function}({args})" for args in _calls(sql, function) if "order by" not in args]
         loose += [f"{path.name}: any_value({args})" for args in _calls(sql, "any_value")]
     assert loose == []
+
+
+def test_every_staged_column_is_one_a_manifest_column_cannot_take():
+    """A staging column missing from the reserved names would let a manifest column of that name
+    replace it (and the warehouse would take it for a manifest column)."""
+    import re
+    from ingest.manifest import FIELDS, RESERVED
+    from ingest.staging import schemas
+    staged = set(schemas()["reports"].names)
+    assert staged <= set(RESERVED) | set(FIELDS)
+    macro = (ROOT / "macros" / "manifest_columns.sql").read_text(encoding="utf-8")
+    listed = set(re.findall(r"'(\w+)'", macro.split("staging_report_columns")[1].split("endmacro")[0]))
+    assert staged | {"warning_count"} == listed
