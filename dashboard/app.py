@@ -1,7 +1,8 @@
 """政府信息公开年报数据仓库 · 看板 / dashboard: `make app` (streamlit run dashboard/app.py -- --warehouse FILE).
 
-Reads the warehouse read-only. Four pages: 总览 overview, 机关 one agency over the years, 报告 one
-report as printed, 排名 agencies ranked by a rate. Missing values are shown as missing, never as 0:
+Reads the warehouse read-only. Pages: 总览 overview, 机关 one agency over the years, 报告 one
+report as printed, 排名 agencies ranked by a rate, and the measures pages (measures_pages.py): 指标
+an agency's measures inside its peers' band, 指标排名 rated values ranked, 核查 the flags to check. Missing values are shown as missing, never as 0:
 charts leave them out and say which are missing.
 """
 from __future__ import annotations
@@ -16,9 +17,11 @@ import pandas as pd
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measures_pages  # noqa: E402
 import queries  # noqa: E402
 
-PAGES = ("总览 Overview", "机关 Agency", "报告 Report", "排名 Ranking")
+PAGES = ("总览 Overview", "机关 Agency", "报告 Report", "排名 Ranking", "指标 Measures", "指标排名 Measure ranking",
+         "核查 Flags")
 MISSING = "（空）"
 
 
@@ -130,11 +133,12 @@ def _highlight(failing: set[tuple[str, str]], columns: list[str]):
 
 def report_page(con) -> None:
     st.header("报告 Report")
-    chosen = pick(con, queries.reports, "按机关或路径筛选 Filter by agency or path", "报告 Report",
-                  lambda r: f"{r.agency or '?'} · {r.report_year or '?'} · {r.source_path}")
-    if chosen is None:
+    linked = st.query_params.get("report")  # ?page=report&report=ID: a link from the flags or a ranking
+    chosen = None if linked else pick(con, queries.reports, "按机关或路径筛选 Filter by agency or path", "报告 Report",
+                                      lambda r: f"{r.agency or '?'} · {r.report_year or '?'} · {r.source_path}")
+    if chosen is None and not linked:
         return
-    rid = chosen.report_id
+    rid = linked or chosen.report_id
     meta = queries.report(con, rid)
     st.caption(f"{meta['title'] or ''} · 版式 {meta['layout']} · {meta['source_format']} · 状态 {meta['status']} · "
                f"角色 {meta['report_role']} · {meta['source_path']}")
@@ -202,10 +206,13 @@ def main() -> None:
     con = connection(path)
     st.sidebar.title("政府信息公开年报")
     st.sidebar.caption(f"数据仓库 warehouse: {path}")
-    slugs = ("overview", "agency", "report", "ranking")  # ?page=agency opens that page (links, screenshots)
+    slugs = ("overview", "agency", "report", "ranking", "measures", "measure_ranking", "flags")  # ?page=agency opens that page
     asked = st.query_params.get("page")
     page = st.sidebar.radio("页面 Page", PAGES, index=slugs.index(asked) if asked in slugs else 0)
-    {PAGES[0]: overview, PAGES[1]: agency_page, PAGES[2]: report_page, PAGES[3]: ranking_page}[page](con)
+    {PAGES[0]: overview, PAGES[1]: agency_page, PAGES[2]: report_page, PAGES[3]: ranking_page,
+     PAGES[4]: lambda c: measures_pages.agency_measures_page(c, pick, show_missing),
+     PAGES[5]: measures_pages.measure_ranking_page,
+     PAGES[6]: lambda c: measures_pages.flags_page(c, show_missing)}[page](con)
 
 
 main()

@@ -1,6 +1,8 @@
 """Stage 7, the agency: where a reporting body sits and what it is, from its name, the title, the
 contact address and the manifest, resolved against the administrative divisions
-(``seeds/divisions.csv``, GB/T 2260 codes) and hand-kept names (``seeds/agency_aliases.csv``).
+(``seeds/divisions.csv``, GB/T 2260 codes in force at the end of 2024; ``seeds/division_changes.csv``,
+names and codes retired since 2018 with the code each went to) and hand-kept names
+(``seeds/agency_aliases.csv``).
 
 A name is read as a chain of places from its start (province, prefecture, county, each a child of
 the one before; short forms such as 广东 or 凉山州 only when a child follows), then a township
@@ -10,7 +12,10 @@ one; otherwise it stays ``ambiguous`` with no code: never a guess.
 
 ``agency_key`` names one body across years and files: ``division code|township|body``
 (广东省教育厅 ``440000||教育厅``, 湖南省教育厅 ``430000||教育厅``); a body that cannot be placed
-gets ``?|…`` with its whole name, which the cross-year checks leave out.
+gets ``?|…`` with its whole name, which the cross-year checks leave out. A former name (沙县, in
+use until 2021) places a report of a year it was in use under the code its area has now (沙县区
+350405), so the agency keeps one key across the change; ``division_vintage`` says which list
+placed it (2024: the current one; 2020: the list of the last year the former name was in force).
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from pathlib import Path
 from .form import seeds_dir
 
 MAPPED, AMBIGUOUS, UNKNOWN, CENTRAL = "mapped", "ambiguous", "unknown", "central"
+CURRENT_VINTAGE = "2024"  # the year of the division list seeds/divisions.csv holds
 
 _PUNCT = re.compile(r"[\s\u3000()（）《》“”\"'、，,。.:：;；·\-—_/]+")
 _GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
@@ -45,6 +51,13 @@ class Division:
     code: str
     name: str
     level: str  # province | prefecture | county
+    changed_in: int | None = None  # a former division: the year it was renamed, merged or re-coded
+    successor: str | None = None  # … and the code in force now that its area went to
+
+    @property
+    def key(self) -> str:
+        """Former divisions share codes with current ones (桥东区 → 襄都区 kept 130502): their own key."""
+        return f"{self.code}~{self.changed_in}" if self.changed_in else self.code
 
 
 @dataclass
@@ -57,20 +70,21 @@ class AgencyPlace:
     agency_level: str | None = None  # central | province | prefecture | county | township | subdistrict
     agency_kind: str | None = None  # government | department | zone
     agency_key: str | None = None
+    division_vintage: str | None = None  # the division list that placed it: 2024, or a former name's last year
 
 
 class Divisions:
     """The divisions seed as lookups: full names and short forms → codes."""
 
     def __init__(self, rows: list[Division], aliases: list[dict[str, str]]):
-        self.by_code = {d.code: d for d in rows}
+        self.by_code = {d.key: d for d in rows}
         self.full: dict[str, list[str]] = {}
         self.short: dict[str, list[str]] = {}
         for d in rows:
-            self.full.setdefault(d.name, []).append(d.code)
+            self.full.setdefault(d.name, []).append(d.key)
             for short in _short_forms(d):  # 凉山州 stands alone; 凉山, 广东, 泸州 only before a child
                 table = self.full if short[-1] in "州县旗" else self.short
-                table.setdefault(short, []).append(d.code)
+                table.setdefault(short, []).append(d.key)
         self.aliases = {_normalise(a["alias"]): a for a in aliases}
         self.longest = max(map(len, [*self.full, *self.short, *self.aliases]))
 
@@ -80,24 +94,33 @@ class Divisions:
         return code != parent and (level == "province" and code[:2] == parent[:2]
                                    or level == "prefecture" and code[:4] == parent[:4])
 
-    def chain(self, text: str, start: int = 0) -> tuple[list[str], int]:
+    def in_force(self, code: str, year: int | None) -> bool:
+        """A former division is a candidate for a report of a year it was still in force (or of no known year)."""
+        changed = self.by_code[code].changed_in
+        return changed is None or year is None or year <= changed
+
+    def chain(self, text: str, start: int = 0, year: int | None = None) -> tuple[list[str], int]:
         """The deepest place named from ``start`` (its candidate codes) and where the places end."""
         candidates: list[str] = []
         pos = start
-        while step := self._next(text, pos, candidates):
+        while step := self._next(text, pos, candidates, year):
             candidates, pos = step
         return candidates, pos
 
-    def _next(self, text: str, pos: int, parents: list[str], full_only: bool = False):
+    def _next(self, text: str, pos: int, parents: list[str], year: int | None, full_only: bool = False):
         for table in (self.full,) if full_only else (self.full, self.short):
             for end in range(min(len(text), pos + self.longest), pos + 1, -1):
                 codes = table.get(text[pos:end])
                 if not codes:
                     continue
-                codes = [c for c in codes if not parents or any(self.under(c, p) for p in parents)]
-                if codes and (table is self.full or self._next(text, end, codes, full_only=True)):
+                codes = [c for c in codes if self.in_force(c, year) and (not parents or any(self.under(c, p) for p in parents))]
+                if codes and (table is self.full or self._next(text, end, codes, year, full_only=True)):
                     return codes, end
         return None
+
+    def current(self, codes: list[str]) -> list[str]:
+        """Candidate codes as codes in force now (a former division's successor), without repeats."""
+        return list(dict.fromkeys(self.by_code[c].successor or self.by_code[c].code for c in codes))
 
 
 def _short_forms(d: Division) -> list[str]:
@@ -122,27 +145,31 @@ def load(directory: str | None = None) -> Divisions:
     d = Path(directory) if directory else seeds_dir()
     with open(d / "divisions.csv", encoding="utf-8", newline="") as f:
         rows = [Division(r["division_code"], r["division_name"], r["division_level"]) for r in csv.DictReader(f)]
+    with open(d / "division_changes.csv", encoding="utf-8", newline="") as f:
+        rows += [Division(r["former_code"], r["former_name"], r["division_level"], int(r["changed_in"]), r["division_code"])
+                 for r in csv.DictReader(f)]
     with open(d / "agency_aliases.csv", encoding="utf-8", newline="") as f:
         aliases = list(csv.DictReader(f))
     return Divisions(rows, aliases)
 
 
 def resolve(agency: str | None, title: str | None = None, address: str | None = None,
-            manifest: dict[str, str | None] | None = None, divisions: Divisions | None = None) -> AgencyPlace:
-    """Place, level, kind and key of the body that published a report."""
+            manifest: dict[str, str | None] | None = None, divisions: Divisions | None = None,
+            year: int | None = None) -> AgencyPlace:
+    """Place, level, kind and key of the body that published a report of statistics year ``year``."""
     divs = divisions or load()
     name = _normalise(agency or "")
     if not name:
         return AgencyPlace()
     manifest = manifest or {}
     place = AgencyPlace()
-    codes, rest, source = _places(name, divs)
+    codes, rest, source = _places(name, divs, year)
     alias = divs.aliases.get(name) or divs.aliases.get(_GOVERNMENT.sub("", name))
     if not codes and alias:
         codes, rest, source = [alias["division_code"]], "", "alias"
     township = _TOWNSHIP.match(rest)
     body = rest[township.end():] if township else rest
-    context = [c for text in _context_texts(title, address, manifest) for c in divs.chain(_normalise(text))[0]]
+    context = [c for text in _context_texts(title, address, manifest) for c in divs.chain(_normalise(text), 0, year)[0]]
     if (code := (manifest.get("division_code") or "").strip()) in divs.by_code:
         codes, source = [code], "manifest"
     elif len(codes) > 1:  # 市中区: the title, address or manifest may say which
@@ -159,10 +186,13 @@ def resolve(agency: str | None, title: str | None = None, address: str | None = 
     body = "" if body in _GOVERNMENT_BODIES else body
     place.agency_kind = ("zone" if (alias and alias.get("agency_kind") == "zone") or _ZONE.search(body if codes else name)
                          else "government" if governs else "department")
+    vintages = {str(divs.by_code[c].changed_in - 1) if divs.by_code[c].changed_in else CURRENT_VINTAGE for c in codes}
+    codes = divs.current(codes)
     if len(codes) == 1:
         place.division_code, place.division_status, place.division_source = codes[0], MAPPED, source
         place.agency_level = divs.by_code[codes[0]].level
         place.agency_key = f"{codes[0]}|{place.township or ''}|{body}"
+        place.division_vintage = min(vintages)
     elif not codes and _CENTRAL.search(name) and not township:
         place.division_status, place.division_source, place.agency_level = CENTRAL, "name", "central"
         place.agency_key = f"central||{name}"
@@ -175,11 +205,11 @@ def resolve(agency: str | None, title: str | None = None, address: str | None = 
     return place
 
 
-def _places(name: str, divs: Divisions) -> tuple[list[str], str, str | None]:
+def _places(name: str, divs: Divisions, year: int | None) -> tuple[list[str], str, str | None]:
     """The places the name starts with, what follows them, and whether any were found."""
-    codes, end = divs.chain(name)
+    codes, end = divs.chain(name, 0, year)
     if not codes and (prefix := _NATIONAL_PREFIX.match(name)):
-        codes, end = divs.chain(name, prefix.end())
+        codes, end = divs.chain(name, prefix.end(), year)
         if codes:  # the body keeps the system's name: 国家税务总局|泸州市|税务局 → 国家税务总局税务局
             return codes, prefix.group() + name[end:], "name"
     return codes, name[end:], "name" if codes else None

@@ -107,7 +107,7 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: di
         parsing(i)
         rep = _settled(entry, settled[i]) if settled and i in settled else _parse_file(entry)
         extras.append(manifests.apply(rep, row, _WORKER["sources"], ambiguous))
-        rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row)
+        rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row, year=rep.report_year)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
             rep.warnings.append(f"duplicate_of:{copy_of}")

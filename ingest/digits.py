@@ -24,6 +24,7 @@ from .records import BLANK, Token
 MAX_CELL_DIGITS = 6  # no table 三/四 cell reaches a million requests
 MAX_CUTS = 4000  # cuts kept per row; beyond, the row is ambiguous
 MAX_STEPS = 200_000  # enumeration steps per row, and combinations tried per table
+MAX_BROKEN = 4  # identities a report's printed numbers may break and its runs still be cut with the rest
 
 _SIGNED_DIGITS = re.compile(r"[+-]?\d+")
 Piece = str | int | None  # a digit run to cut, or a cell already determined (None: blank)
@@ -174,8 +175,9 @@ def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[
     one cut per row survives when every identity whose cells are all known holds; a cell is decided
     when all survivors agree on it, and an identity across rows that holds confirmed it: a row's
     own total alone cannot tell a run from one that lost a cell (0 0 0 0 0 55 fits as …|5|5 when
-    it lost its 总计 55). When no combination fits, the report broke an identity as printed: each
-    is dropped in turn, and what fits the rest survives.
+    it lost its 总计 55). When no combination fits, the report broke identities as printed: the
+    combinations that break the fewest (up to MAX_BROKEN) survive, every identity one of them
+    breaks is dropped (named in a warning), and the identities left confirm what they decide.
     """
     result = Decoding()
     rows = list(options)
@@ -185,23 +187,19 @@ def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[
     checkable = [(name, eq) for name, eq in instances
                  if any(cell[0] in options for _, cell in eq)
                  and all(cell[0] in options or known.get(cell) is not None for _, cell in eq)]
-    found = _combinations(options, known, col, [eq for _, eq in checkable])
-    dropped: list[str] = []
-    if found == []:  # the printed numbers break an identity: which one, once dropped, lets the rest fit
-        found = []
-        for name, _ in checkable:
-            fits = _combinations(options, known, col, [eq for n, eq in checkable if n != name])
-            if fits is None:
-                found = None
-                break
-            if fits:
-                found += fits
-                dropped.append(name)
+    equations = [eq for _, eq in checkable]
+    found: list | None = []
+    for budget in range(MAX_BROKEN + 1):  # the fewest identities the printed numbers break
+        found = _combinations(options, known, col, equations, budget)
+        if found != []:
+            break
     if not found:
         why = "bounded" if found is None else "no_fit"
         result.warnings += [f"digits_{why}:{row}" for row in rows]
         result.cells = {row: [None] * len(columns) for row in rows}
         return result
+    # an identity some best reading breaks is dropped: it confirms nothing
+    dropped = [name for name, eq in checkable if any(not _holds(eq, combo, known, col) for combo in found)]
     result.warnings += [f"identity_dropped:{name}" for name in dropped]
     confirmed = {cell for name, eq in checkable if name not in dropped for _, cell in eq}
     for row in rows:
@@ -216,15 +214,30 @@ def solve_table(known: dict[CellKey, int | None], options: dict[str, list[tuple[
     return result
 
 
+def _holds(eq: Instance, combo: dict[str, tuple[int | None, ...]], known: dict[CellKey, int | None],
+           col: dict[str, int]) -> bool:
+    """Whether an identity holds under a combination of cuts (a blank cell: it cannot be checked)."""
+    total = 0
+    for coef, cell in eq:
+        v = combo[cell[0]][col[cell[1]]] if cell[0] in combo else known[cell]
+        if v is None:
+            return True
+        total += coef * v
+    return total == 0
+
+
 MAX_SUMS = 20_000  # reachable sums tracked per identity while pruning
 
 
 def _combinations(options: dict[str, list[tuple[int | None, ...]]], known: dict[CellKey, int | None],
-                  col: dict[str, int], equations: list[Instance]) -> list[dict[str, tuple[int | None, ...]]] | None:
-    """Every combination of one cut per row under which all ``equations`` hold (None past the bounds).
+                  col: dict[str, int], equations: list[Instance],
+                  budget: int = 0) -> list[dict[str, tuple[int | None, ...]]] | None:
+    """Every combination of one cut per row under which all ``equations`` but at most ``budget``
+    hold (None past the bounds).
 
-    Cuts that no combination could complete are pruned first (each identity against the sums the
-    other rows can still reach), so the combinations left to try are few."""
+    With every identity to hold, cuts that no combination could complete are pruned first (each
+    identity against the sums the other rows can still reach), so the combinations left to try
+    are few."""
     domains = {row: list(cuts_) for row, cuts_ in options.items()}
     terms = []  # per equation: (constant from known cells, {row: [(coef, column index)]})
     for eq in equations:
@@ -235,7 +248,7 @@ def _combinations(options: dict[str, list[tuple[int | None, ...]]], known: dict[
             else:
                 const += coef * known[cell]
         terms.append((const, by_row))
-    if not _prune(domains, terms):
+    if budget == 0 and not _prune(domains, terms):
         return []
     order = sorted(domains, key=lambda r: len(domains[r]))
     position = {r: i for i, r in enumerate(order)}
@@ -256,7 +269,7 @@ def _combinations(options: dict[str, list[tuple[int | None, ...]]], known: dict[
                 total += coef * v
         return total == 0
 
-    def rec(i: int) -> None:
+    def rec(i: int, broken: int) -> None:
         nonlocal steps
         if i == len(order):
             found.append(dict(combo))
@@ -267,12 +280,13 @@ def _combinations(options: dict[str, list[tuple[int | None, ...]]], known: dict[
             if steps > MAX_STEPS or len(found) > MAX_CUTS:
                 raise SearchBounded
             combo[row] = cut
-            if all(holds(const, by_row) for const, by_row in due.get(i, ())):
-                rec(i + 1)
+            now = broken + sum(not holds(const, by_row) for const, by_row in due.get(i, ()))
+            if now <= budget:
+                rec(i + 1, now)
         del combo[row]
 
     try:
-        rec(0)
+        rec(0, 0)
     except SearchBounded:
         return None
     return found

@@ -20,7 +20,7 @@ from .staging import STAGED_FILES, run_ids
 
 
 STAMP = ("size_bytes", "mtime_ns", "ctime_ns", "inode")  # the staged columns of files.file_stamp
-SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "agency_aliases.csv")
+SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "division_changes.csv", "agency_aliases.csv")
 
 
 def ingest_version(manifest_digest: str = "", max_bytes: int = 0, seconds: float = 0, memory: int = 0) -> str:

@@ -19,9 +19,16 @@ _TITLE_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
 _FIELD_PREFIX = re.compile(r"^(?:标题|题目|名称|文章标题|信息名称|当前位置|首页|现公布|现发布|关于|发布|公布)+")
 _STAT_PERIOD = re.compile(r"(?:统计期|统计时限|统计期限|统计区间|数据统计|统计时间)[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年")
-# a date counts as the publication date when one of these labels is printed just before it
-_DATE_LABEL = re.compile(r"(?<!统计)(?<!截止)(?:发布时间|发布日期|公开日期|成文日期|发文日期|生成日期|时间|日期)\s*:\s*$")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# a date is the publication date when one of these labels is printed just before it: the labels
+# that say so first (the page's 发布日期 beats the date a document was written), a bare 时间/日期
+# only in the head of the text and not a crawler's (抓取时间, 采集日期 …)
+_DATE_PATTERN = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_LABELLED_DATES = tuple(re.compile(rf"(?:{labels})\s*:\s*{_DATE_PATTERN}") for labels in (
+    "发布日期|发布时间|公开日期|公开时间|发表日期|发表时间|上网日期|上网时间",
+    "成文日期|成文时间|发文日期|印发日期|签发日期|生成日期"))
+_WEAK_DATE_LABEL = re.compile(r"(?<!统计)(?<!截止)(?<!抓取)(?<!采集)(?<!爬取)(?<!下载)(?<!访问)(?<!获取)(?<!保存)(?<!更新)"
+                              r"(?<!入库)(?<!修改)(?<!浏览)(?:时间|日期)\s*:\s*$")
+_DATE = re.compile(_DATE_PATTERN)
 _LAYOUT_REF = re.compile(r"[〔\[(【]\s*(2019|2021)\s*[〕\])】]\s*(60|30)\s*号")
 _CONTACT = re.compile(r"请与\s*([^\s,;:()。]{3,40}?)\s*联系")
 _BODY_AT_WORK = re.compile(r"([\u4e00-\u9fff]{2,15}?(?:省|市|区|县|旗|镇|乡|街道|局|委员会|办公室))(?:人民政府)?(?:的)?政府信息公开工作")
@@ -37,7 +44,9 @@ _FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]
 # (a number starts where no digit is before it: tried inside a run of digits, this was quadratic)
 _FEE_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
 _ADDRESS = re.compile(r"(?:联系地址|通讯地址|办公地址|地址)\s*[:：][\s|]*([^\n;；,，。)）|]{4,60})")
-_SENTENCE_AT = re.compile(r"[^。;\n]+")
+# a sentence, over the line breaks of a wrapped paragraph (a break between two characters of one)
+_SOFT_BREAK = r"(?<=[\u4e00-\u9fff,])\n(?=[\u4e00-\u9fff])"
+_SENTENCE_AT = re.compile(rf"(?:[^。;\n]|{_SOFT_BREAK})+")
 
 
 @dataclass
@@ -116,16 +125,33 @@ def find_report_year(text: str, title_year: int | None, published: dt.date | Non
 
 
 def find_published_at(text: str, page_meta: dict[str, str] | None = None) -> dt.date | None:
-    """The page's own publication date field, else the first labelled date in the head of the text."""
+    """The page's own publication date field, else the first date the text labels as published
+    (then as written), else the first date labelled 时间/日期 in the head of the text."""
     for key in _PAGE_DATE_KEYS:
         m = _DATE.search((page_meta or {}).get(key, ""))
         if m and (date := _date(m)):
             return date
-    head = text[:HEAD_CHARS]
+    for labelled in _LABELLED_DATES:
+        for m in labelled.finditer(text):
+            if date := _date(m):
+                return date
+    head = text[:_head_end(text)]
     for m in _DATE.finditer(head):
-        if _DATE_LABEL.search(head, max(0, m.start() - 12), m.start()) and (date := _date(m)):
+        if _WEAK_DATE_LABEL.search(head, max(0, m.start() - 12), m.start()) and (date := _date(m)):
             return date
     return None
+
+
+def _head_end(text: str) -> int:
+    """Where the head of the text ends: after HEAD_CHARS characters that are not blanks (a page's
+    markup blanked out takes no room)."""
+    end = HEAD_CHARS
+    while end < len(text):
+        blanks = text.count(" ", 0, end) + text.count("\n", 0, end) + text.count("\t", 0, end)
+        if end - blanks >= HEAD_CHARS:
+            break
+        end = HEAD_CHARS + blanks
+    return min(end, len(text))
 
 
 def _date(m: re.Match) -> dt.date | None:

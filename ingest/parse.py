@@ -15,6 +15,7 @@ from .form import LAYOUTS, Form, load_form
 from .read import Document, NoTextLayer, Unreadable, UnsupportedFormat, read_document, source_format_of
 from .labels import label_key
 from .records import Record, build_records
+from .statements import Statement, in_source, read_statements
 
 PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER = "parsed", "partial", "no_tables", "no_text_layer"
 UNSUPPORTED, UNREADABLE, TOO_LARGE = "unsupported", "unreadable", "too_large"
@@ -47,6 +48,7 @@ class ParsedReport:
     applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
     reviews: dict[str, Cell] = field(default_factory=dict)
     proactive: dict[str, Cell] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)  # numbers the prose states (stage 6)
 
 
 def report_id(raw: bytes) -> str:
@@ -102,6 +104,9 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.published_at, rep.contact_address = md.published_at, md.contact_address
     rep.info_fee_fen, rep.info_fee_yuan = fee_in_fen(md.info_fee_yuan, rep.warnings)
     rep.warnings.extend(md.warnings)
+    statements, warnings = read_statements(doc.text, doc.original, md.report_year)
+    rep.statements = in_source(statements, doc)
+    rep.warnings.extend(warnings)
     read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
     return rep
 

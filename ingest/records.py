@@ -7,11 +7,15 @@ label text and values whatever its lines and cells, and a record ends where text
 evidence: every value knows the cell it was printed in (cells are separated by ``|``, tabs and
 line breaks), its line, and whether a separator came before it; a label keeps its separators.
 
-Not values: page numbers (``- 3 -``, ``— 4 —``, ``第 3 页``), numbers inside a parenthetical
-note (``22（其中修订 16 件）``: 16 is the note's), and a digit at the start of a line or cell, or
-after label text, glued to ``.其他法律…`` (``不予公开1.属于…``: a list number). A digit a space or
-a value came before may be either (``… 0 2.其他法律`` or ``… 0 5、本年度办理结果``); the form
-decides (see align). A blank is a cell that prints no number:
+Not values: page numbers (``- 3 -``, ``— 4 —``, ``第 3 页``), a browser's print header and footer
+(the page's address with the page count, the time printed), numbers inside a parenthetical
+note (``22（其中修订 16 件）``: 16 is the note's; a note prints one number, so the values of a row
+printed inside the parentheses of a label wrapped around them are not a note), a digit at the
+start of a line or cell, or after label text, glued to ``.其他法律…`` or on a line of its own before
+the label (``不予公开1.属于…``: a list number), and a digit and a period that starts no decimal
+(``1. | | 0``: a list number that landed on the values' line of a printed page). A digit a value
+came before, glued, may be either (``…00000002.其他法律``), as may one with ``、`` after a space
+(``… 0 5、本年度办理结果``); the form decides (see align). A blank is a cell that prints no number:
 ``—``, ``/``, ``无``… standing alone, or an empty cell of an HTML or Word table.
 """
 from __future__ import annotations
@@ -30,12 +34,15 @@ NUMBER, BLANK = "number", "blank"
 # engine skip to the characters these can start with: 3x faster than trying each at every position.)
 _VALUE = re.compile(
     r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
-    r"(?P<note>[(（][^()（）|]{0,40}?\d[^()（）|]{0,40}?[)）])"
-    r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、][^\s\d|.]))"
+    r"(?P<note>[(（][^()（）|\d]{0,40}?\d[\d,.]*[^()（）|\d]{0,40}?[)）])"
+    r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、](?:[^\s\d|.]|[ \t]*\n[ \t]*[^\s\d|.\-—]))|(?<![\d.])[1-9](?=\.(?![\d.])))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
     r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
-                   r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))")
+                   r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
+                   # a browser's print header and footer: the page's address with the page count, the time printed
+                   r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
+                   r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, ?\d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
 _SEPARATORS = re.compile(r"[\s|]+")
 _SENTENCE_END = re.compile(r"[。;！？!?]")
 _LEADING_NOTE = re.compile(r"[\s|]*([(（][^()（）]*[)）])")

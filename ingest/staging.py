@@ -34,7 +34,7 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
     ("division_candidates", pa.list_(pa.string())), ("township", pa.string()), ("agency_level", pa.string()),
-    ("agency_kind", pa.string()), ("agency_key", pa.string()),
+    ("agency_kind", pa.string()), ("agency_key", pa.string()), ("division_vintage", pa.string()),
 ])
 APPLICATIONS = pa.schema([
     ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
@@ -46,6 +46,10 @@ REVIEWS = pa.schema([
 ])
 PROACTIVE = pa.schema([
     ("report_id", pa.string()), ("measure", pa.string()), ("value", pa.float64()), ("raw", pa.string()),
+    ("source_line", pa.int32()), ("source_page", pa.int16()),
+])
+STATEMENTS = pa.schema([  # numbers the prose states (ingest/statements.py)
+    ("report_id", pa.string()), ("statement", pa.string()), ("value", pa.int64()), ("raw", pa.string()),
     ("source_line", pa.int32()), ("source_page", pa.int16()),
 ])
 
@@ -65,6 +69,8 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
             r[name].append(getattr(rep.place, name))
         for name in extra_columns:
             r[name].append(extra.get(name))
+        if cells_wanted:
+            add_statements(cols["statements"], rep)
         if not (rep.layout and cells_wanted):
             continue
         rid = rep.report_id
@@ -89,15 +95,23 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
     return {name: pa.table(c, schema=schemas(extra_columns)[name]) for name, c in cols.items()}
 
 
+def add_statements(columns: dict[str, list], rep: ParsedReport) -> None:
+    for st in rep.statements:
+        for name, value in (("report_id", rep.report_id), ("statement", st.statement), ("value", st.value),
+                            ("raw", st.raw), ("source_line", st.line), ("source_page", st.page)):
+            columns[name].append(value)
+
+
 def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
     reports = pa.schema([*REPORTS, *PLACE])
     for name in extra_columns:
         reports = reports.append(pa.field(name, pa.string()))
-    return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE}
+    return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE,
+            "statements": STATEMENTS}
 
 
 RUN_KEY = b"gia_run"
-STAGED_FILES = ("reports", "applications", "reviews", "proactive")
+STAGED_FILES = ("reports", "applications", "reviews", "proactive", "statements")
 
 
 def process_alive(pid: int) -> bool:

@@ -38,7 +38,7 @@ def staged_state(out: Path) -> dict:
     def rows(name: str, columns: str = "*") -> list:
         return duckdb.sql(f"select {columns} from read_parquet('{out}/{name}.parquet') order by all").fetchall()
     return {"reports": rows("reports", "* exclude (mtime_ns, ctime_ns, inode)"),
-            **{name: rows(name) for name in ("applications", "reviews", "proactive")}}
+            **{name: rows(name) for name in ("applications", "reviews", "proactive", "statements")}}
 
 
 def warehouse_state(path: Path) -> dict:

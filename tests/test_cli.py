@@ -190,7 +190,8 @@ def test_a_crashed_run_leaves_the_last_good_files(messy, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run(messy, out, jobs=1, progress=False, full=True)
     assert (out / "reports.parquet").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir() if p.name != LOCK_FILE) == ["applications.parquet", "proactive.parquet", "reports.parquet", "reviews.parquet"]
+    assert sorted(p.name for p in out.iterdir() if p.name != LOCK_FILE) == ["applications.parquet", "proactive.parquet",
+                                                                          "reports.parquet", "reviews.parquet", "statements.parquet"]
 
 
 def test_console_entry_points(tmp_path):

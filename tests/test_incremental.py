@@ -10,7 +10,7 @@ import pytest
 from ingest.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("reports", "applications", "reviews", "proactive")
+NAMES = ("reports", "applications", "reviews", "proactive", "statements")
 COMPARED = {"reports": "report_id, source_path, status, layout, report_year, agency, warnings",
             "applications": "report_id, row_code, applicant_type, value, raw",
             "reviews": "report_id, cell, value", "proactive": "report_id, measure, value, raw"}

@@ -6,7 +6,7 @@ from .document import BLANK_CELL, FOOTNOTE, Document, Unreadable, build_tables, 
 from .encoding import decode_text
 from .html import html_document, looks_like_html
 from .pdf import NoTextLayer, pdf_document
-from .text import text_document
+from .text import looks_like_markdown, text_document
 
 __all__ = ["BLANK_CELL", "FOOTNOTE", "Document", "NoTextLayer", "Unreadable", "UnsupportedFormat", "build_tables",
            "normalise", "read_document", "source_format_of", "SUFFIXES"]
@@ -41,8 +41,11 @@ def read_document(raw: bytes, suffix: str = "") -> Document:
         return docx_document(raw)
     if fmt not in ("text", "html"):
         raise UnsupportedFormat(f"unsupported:{fmt}")
-    text, encoding = decode_text(raw)
+    text, encoding, errors = decode_text(raw)
     # a page saved as .txt is read as the HTML it is
-    doc = html_document(text) if fmt == "html" or looks_like_html(text) else text_document(text)
+    html = fmt == "html" or (looks_like_html(text) and not looks_like_markdown(text))
+    doc = html_document(text) if html else text_document(text)
     doc.encoding = encoding
+    if errors:
+        doc.warnings.append(f"encoding_errors:{errors}")
     return doc

@@ -57,7 +57,7 @@ def normalise(text: str) -> str:
 
 @cache
 def _folding() -> dict[int, str]:
-    table = {ord("\r"): "\n", ord("\u2212"): "-"}
+    table = {ord("\r"): "\n", ord("\u2212"): "-", 0xFFFD: " "}  # a character lost in decoding: nothing
     for code in range(_FOLDED_PLANES):  # the planes with compatibility characters that matter here
         ch = chr(code)
         folded = unicodedata.normalize("NFKC", ch)
@@ -70,7 +70,15 @@ def _folding() -> dict[int, str]:
             table[code] = SYMBOL
         elif len(folded) == 1:
             table[code] = folded
+    table.update((ord(radical), character) for radical, character in _RADICALS.items())
     return table
+
+
+# CJK radicals a PDF's text layer uses for whole characters (wkhtmltopdf: ⻓ for 长): NFKC folds the
+# Kangxi radicals (⼀ ⼆ ⽇) but not these; their equivalent characters, as Unicode lists them
+_RADICALS = dict(zip(
+    "⺁⺇⺌⺎⺐⺒⺓⺕⺜⺝⺟⺠⺢⺣⺩⺪⺫⺬⺮⺯⺰⺶⺷⺹⺻⺼⺽⻁⻄⻅⻆⻈⻉⻋⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "厂几小兀尢巳幺彐日月母民氺灬王疋罒示竹糸纟羊羊耂聿月臼虎西见角讠贝车阝钅長长门阝雨青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟"))
 
 
 def build_tables() -> None:
@@ -102,7 +110,7 @@ class Document:
     # the page of each line of ``text`` (None: the format has no pages)
     line_pages: list[int] | None = None
     meta: dict[str, str] = field(default_factory=dict)  # the page's own fields (<meta name=… content=…>)
-    warnings: list[str] = field(default_factory=list)  # what the reader left out, and why (hidden text …)
+    warnings: list[str] = field(default_factory=list)  # what reading the format met or left out (encoding_errors:N, hidden text …)
 
     def source_line(self, line: int) -> int:
         """The source line of line ``line`` (1-based) of the text."""

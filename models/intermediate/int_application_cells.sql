@@ -6,7 +6,7 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_applications') }}
+    select * from {{ ref('int_applications') }}
 
 ),
 
@@ -36,6 +36,8 @@ final as (
         cells.row_code,
         form_rows.group_code,
         cells.value,
+        cells.value_as_printed,
+        cells.corrected,
         cells.value is null as is_missing,
         cells.raw_text,
         reports.source_path,

@@ -34,7 +34,7 @@ carry as materialized (
         applicant_type,
         max(value) filter (where row_code = 'carried_over') as carried_over,
         max(value) filter (where row_code = 'carried_forward') as carried_forward
-    from {{ ref('stg_applications') }}
+    from {{ ref('int_applications') }}
     where row_code in ('carried_over', 'carried_forward')
     group by all
 

@@ -15,14 +15,14 @@ reports as (
 applications as (
 
     select report_id, 'applications' as form_table, row_code, applicant_type as column_code, value
-    from {{ ref('stg_applications') }}
+    from {{ ref('int_applications') }}
 
 ),
 
 reviews as (
 
     select report_id, 'reviews' as form_table, review_cell as row_code, '' as column_code, value
-    from {{ ref('stg_reviews') }}
+    from {{ ref('int_reviews') }}
 
 ),
 

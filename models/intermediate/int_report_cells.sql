@@ -6,7 +6,7 @@ with
 applications as (
 
     select report_id, 'applications|' || row_code || '|' || applicant_type as cell_key, value::varchar as value
-    from {{ ref('stg_applications') }}
+    from {{ ref('int_applications') }}
     where value is not null
 
 ),
@@ -14,7 +14,7 @@ applications as (
 reviews as (
 
     select report_id, 'reviews|' || review_cell as cell_key, value::varchar as value
-    from {{ ref('stg_reviews') }}
+    from {{ ref('int_reviews') }}
     where value is not null
 
 ),
@@ -22,7 +22,7 @@ reviews as (
 proactive as (
 
     select report_id, 'proactive|' || measure as cell_key, value::varchar as value
-    from {{ ref('stg_proactive') }}
+    from {{ ref('int_proactive') }}
     where value is not null
 
 ),

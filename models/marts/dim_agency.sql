@@ -25,6 +25,8 @@ agencies as (
         mode(division_status order by division_status) as division_status,
         mode(division_source order by division_source) as division_source,
         min(division_candidates) as division_candidates,
+        list(distinct division_vintage order by division_vintage) filter (where division_vintage is not null)
+            as division_vintages,
         min(township) as township,
         mode(agency_level order by agency_level) as agency_level,
         mode(agency_kind order by agency_kind) as agency_kind,
@@ -58,6 +60,7 @@ final as (
         case when division.division_level = 'county' then division.division_name end as county_name,
         agencies.township,
         agencies.division_candidates,
+        coalesce(agencies.division_vintages, []) as division_vintages,
         agencies.first_year,
         agencies.last_year,
         agencies.years_reported,

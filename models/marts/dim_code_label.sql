@@ -31,11 +31,46 @@ form as (
 
 ),
 
+-- measures with their formula in words (numerator ÷ denominator), and the codes of prose statements
+measures as (
+
+    select
+        'measure' as code_set,
+        measure as code,
+        label_zh,
+        label_en,
+        numerator_zh || coalesce(' ÷ ' || denominator_zh, '') as meaning_zh,
+        numerator_en || coalesce(' ÷ ' || denominator_en, '') as meaning_en,
+        null as action_zh,
+        null as action_en
+    from {{ ref('measures') }}
+
+),
+
+statements as (
+
+    select
+        'statement' as code_set,
+        statement as code,
+        label_zh,
+        label_en,
+        '复述：' || restates_zh as meaning_zh,
+        'Restates: ' || restates_en as meaning_en,
+        null as action_zh,
+        null as action_en
+    from {{ ref('statements') }}
+
+),
+
 final as (
 
     select code_set, code, label_zh, label_en, meaning_zh, meaning_en, action_zh, action_en from labels
     union all
     select * from form
+    union all
+    select * from measures
+    union all
+    select * from statements
 
 )
 

@@ -8,6 +8,19 @@ reports as (
 
 ),
 
+-- the Regulations' deadlines: departments by 31 January, governments by 31 March of the next year
+deadlines as (
+
+    select
+        *,
+        case agency_kind
+            when 'department' then make_date(report_year + 1, 1, 31)
+            when 'government' then make_date(report_year + 1, 3, 31)
+        end as publication_deadline
+    from reports
+
+),
+
 final as (
 
     select
@@ -18,6 +31,9 @@ final as (
         layout,
         applications_layout,
         published_at,
+        publication_deadline,
+        case when published_at is not null and publication_deadline is not null
+             then published_at > publication_deadline end as published_late,
         status,
         warning_count,
         warnings,
@@ -45,7 +61,7 @@ final as (
         {%- for column in manifest_columns(ref('stg_reports')) %},
         "{{ column | replace('"', '""') }}"
         {%- endfor %}
-    from reports
+    from deadlines
 
 )
 

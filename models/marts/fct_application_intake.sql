@@ -15,6 +15,8 @@ final as (
         applicant_type,
         row_code as flow,
         value,
+        value_as_printed,
+        corrected,
         is_missing,
         raw_text,
         source_path,

@@ -4,7 +4,7 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_applications') }}
+    select * from {{ ref('int_applications') }}
 
 ),
 
@@ -22,6 +22,8 @@ final as (
         cells.applicant_type,
         case when cells.applicant_type = 'total' then 'row_total' else 'outcome_total' end as total_kind,
         cells.value as reported_value,
+        cells.value_as_printed,
+        cells.corrected,
         cells.raw_text,
         reports.source_path,
         cells.source_page,

@@ -20,6 +20,8 @@ final as (
         cells.applicant_type,
         cells.row_code as outcome_code,
         cells.value,
+        cells.value_as_printed,
+        cells.corrected,
         cells.is_missing,
         cells.raw_text,
         cells.source_path,

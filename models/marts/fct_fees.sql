@@ -14,7 +14,7 @@ fee_cells as (
         max(value) filter (where measure = 'administrative_fee.amount_10k_yuan') as administrative_fee_10k_yuan,
         max(value) filter (where measure = 'administrative_fee.prev_year_items') as administrative_fee_items_last_year,
         max(value) filter (where measure = 'administrative_fee.change') as administrative_fee_items_change
-    from {{ ref('stg_proactive') }}
+    from {{ ref('int_proactive') }}
     where measure like 'administrative_fee.%'
     group by all
 

@@ -4,7 +4,7 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_proactive') }}
+    select * from {{ ref('int_proactive') }}
 
 ),
 
@@ -53,6 +53,8 @@ final as (
         concepts.concept,
         concepts.comparability,
         units.value,
+        units.value_as_printed,
+        units.corrected,
         case
             when not units.is_amount then null
             when units.value = 0 then 0  -- nothing, in any unit

@@ -11,9 +11,9 @@ cells as (
 
     select report_id, count(*) as cells, count(*) filter (where value is null) as null_cells
     from (
-        select report_id, value from {{ ref('stg_applications') }}
-        union all select report_id, value from {{ ref('stg_reviews') }}
-        union all select report_id, value from {{ ref('stg_proactive') }}
+        select report_id, value from {{ ref('int_applications') }}
+        union all select report_id, value from {{ ref('int_reviews') }}
+        union all select report_id, value from {{ ref('int_proactive') }}
     )
     group by all
 

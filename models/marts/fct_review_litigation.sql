@@ -4,7 +4,7 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_reviews') }}
+    select * from {{ ref('int_reviews') }}
 
 ),
 
@@ -21,6 +21,8 @@ final as (
         cells.proceeding,
         cells.result,
         cells.value,
+        cells.value_as_printed,
+        cells.corrected,
         cells.value is null as is_missing,
         cells.raw_text,
         reports.source_path,

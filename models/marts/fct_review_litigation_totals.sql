@@ -4,7 +4,7 @@ with
 
 cells as (
 
-    select * from {{ ref('stg_reviews') }}
+    select * from {{ ref('int_reviews') }}
 
 ),
 
@@ -20,6 +20,8 @@ final as (
         cells.report_id,
         cells.proceeding,
         cells.value as reported_value,
+        cells.value_as_printed,
+        cells.corrected,
         cells.raw_text,
         reports.source_path,
         cells.source_page,

@@ -31,6 +31,7 @@ renamed as (
         division_status,
         division_source,
         division_candidates,
+        division_vintage,
         township,
         agency_level,
         agency_kind,

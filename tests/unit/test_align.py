@@ -169,3 +169,123 @@ def test_review_values(form, text, values):
     records = build_records(text)
     at = find_reviews(records, 0)
     assert " ".join(t.raw for t in review_values(records, at, 15, form)) == values
+
+
+# --- rows against their values, as converters print them ------------------------------------------
+
+
+def wrapped(label: str, values: str) -> list[str]:
+    """A label wrapped in a narrow cell: its list number and two characters on the values' line,
+    the rest three characters a line below it (pdfplumber, pdftotext, markitdown on a PDF)."""
+    cut = max(label.rfind("."), label.rfind("、"), label.rfind(")")) + 3
+    head, rest = label[:cut], label[cut:]
+    return [f"{head} {values}"] + [rest[i:i + 3] for i in range(0, len(rest), 3)]
+
+
+def test_a_label_wrapped_around_its_values_line(form):
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        lines += wrapped(label, " ".join(row_values(k)))
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows == {code: row_values(k) for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_a_list_number_apart_from_its_wrapped_label_goes_back_to_it(form):
+    """``(三)不 1.属于 0 0 …`` / ``予公开 国家秘`` / ``密``: the 1 is the row's list number."""
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        lines += wrapped(label.replace("(三)不予公开1.", "(三)不 1."), " ".join(row_values(k)))
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows["denied_state_secret"] == row_values(5) and rows["granted"] == row_values(3)
+
+
+def labels_after(rows_after: range, drop: int | None = None) -> str:
+    """Table 三 with each row on one line, except ``rows_after``: their values line printed before
+    the label (markitdown on a PDF); ``drop``: a row whose values line is lost."""
+    lines = [HEADER]
+    for k, label in enumerate(LABELS_2021, start=1):
+        values = " | ".join(row_values(k + 10))
+        if k in rows_after:
+            lines += ([] if k == drop else [f"| | {values} |"]) + [label]
+        else:
+            lines.append(f"| {label} | {values} |")
+    return "\n".join(lines)
+
+
+def test_labels_printed_after_their_values_take_them_in_the_forms_order(form):
+    """Rows 5–14 print their values before their labels: the rows around them anchor the
+    stretch, which holds as many values lines as rows, so the form's order decides."""
+    rows, _ = aligned(labels_after(range(5, 15)), form)
+    assert rows == {code: row_values(k + 10) for k, code in enumerate(CODES_2021, start=1)}
+
+
+def test_labels_after_their_values_with_a_values_line_lost_are_null_never_shifted(form):
+    rows, _ = aligned(labels_after(range(5, 15), drop=9), form)
+    for k, code in enumerate(CODES_2021, start=1):
+        assert rows[code] is None or rows[code] == row_values(k + 10), code
+    assert rows["denied_third_party"] is None and rows["denied_internal_affairs"] is None
+    assert rows["granted"] == row_values(13) and rows["unavailable_unclear"] == row_values(25)
+
+
+def test_labels_printed_in_a_column_before_their_values(form):
+    """pdftotext prints a block's labels one per line, then its values one row per line: the
+    values lines follow the last label, so they are counted off in the form's order."""
+    lines = [HEADER, *(f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021[:4], start=1))]
+    lines += LABELS_2021[4:12] + [" ".join(row_values(k)) for k in range(5, 13)]
+    lines += [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021[12:], start=13)]
+    rows, _ = aligned("\n".join(lines), form)
+    assert rows == {code: row_values(k) for k, code in enumerate(CODES_2021, start=1)}
+
+
+@pytest.mark.parametrize("layout, expected", [
+    # each value on a line of its own, a block of two rows column by column: the row totals decide
+    ("column", {"not_processed_petition": row_values(16), "not_processed_duplicate": ["17", "0", "0", "0", "0", "0", "17"]}),
+    # both readings add up and differ (0 0 0 0 0 0 0 / 0 0 0 0 1 0 1 read either way): neither is taken
+    ("ambiguous", {"not_processed_petition": None, "not_processed_duplicate": None}),
+])
+def test_a_block_of_rows_read_by_its_row_totals(form, layout, expected):
+    first, second = (row_values(16), row_values(17)) if layout == "column" else \
+        (["0"] * 7, ["0", "0", "0", "0", "0", "1", "1"])
+    interleaved = [v for pair in zip(first, second) for v in pair]
+    lines = [f"{label} {' '.join(row_values(k))}" for k, label in enumerate(LABELS_2021, start=1)]
+    lines[15:17] = ["(五)不予处理1.信访举报投诉类申请 2.重复申请", *interleaved]
+    rows, _ = aligned("\n".join([HEADER] + lines), form)
+    assert {code: rows[code] for code in expected} == expected
+
+
+@pytest.mark.parametrize("text, found", [
+    # column headings one character a line, the values on one line after them: table 四
+    ("四、行政复议、行政诉讼情况 行政复议 行政诉讼\n结 结 其 尚\n果 果 他 未 总\n维 纠 结 审 计\n持 正 果 结\n"
+     "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0", True),
+    # … each value on a line of its own (pdftotext's drawing order): the columns' order is not known
+    ("四、行政复议、行政诉讼情况 行政复议 行政诉讼\n结 结 其 尚\n果 果 他 未 总\n维 纠 结 审 计\n持 正 果 结\n"
+     + "\n".join("3 0 1 1 0 0 0 0 0 0 1 0 1 5 0".split()), False),
+])
+def test_reviews_header_printed_a_character_a_line(text, found):
+    assert (find_reviews(build_records(text), 0) is not None) is found
+
+
+def test_table_two_labels_after_their_values_take_them_in_the_blocks_order(form):
+    """markitdown on a PDF: a block's values lines before their labels."""
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+            "| | 294 | 974 | 0 |\n规章\n| | 1435 | 1140 | 0 |\n行政规范性文件\n第二十条第(五)项\n"
+            "| 信息内容 | 本年处理决定数量 |\n| 行政许可 | 7 |\n三、收到和处理政府信息公开申请情况")
+    records = build_records(text)
+    table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
+                            len(records))
+    rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
+    assert rows["regulation"] == ["294", "974", "0"] and rows["normative_document"] == ["1435", "1140", "0"]
+    assert rows["administrative_license"] == ["7"]
+
+
+@pytest.mark.parametrize("cut", ["行政", "行政许"])
+def test_table_two_label_cut_short_names_no_item_but_its_blocks_order_does(form, cut):
+    """html2text cut 行政许可 / 行政处罚 / 行政强制 to 行政…: each block's runs in the form's order."""
+    text = (f"第二十条第(五)项\n|信息内容|本年处理决定数量|\n|{cut}|10690|\n第二十条第(六)项\n|信息内容|本年处理决定数量|\n"
+            f"|{cut}|2113|\n|{cut}|0|\n第二十条第(八)项\n|信息内容|本年收费金额(单位:万元)|\n|行政事业性收费|9116.36|\n三、收到")
+    records = build_records(text)
+    table = align_proactive(records, form_labels(form), form, "2021", find_proactive_start(records, len(records)),
+                            len(records))
+    rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
+    assert (rows["administrative_license"], rows["administrative_penalty"], rows["administrative_coercion"]) == \
+        (["10690"], ["2113"], ["0"])

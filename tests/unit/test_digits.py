@@ -110,8 +110,19 @@ def test_a_broken_identity_is_dropped_and_the_rest_decides(intake):
     assert "identity_dropped:intake_balance:natural_person" in decoding.warnings
 
 
-def test_two_broken_identities_leave_the_run_null(intake):
+def test_two_broken_identities_are_dropped_and_those_that_hold_decide(intake):
+    # either cut breaks two column identities (1|2|10 breaks natural persons and research bodies,
+    # 12|1|0 natural persons and enterprises): the cells every best reading agrees on and an
+    # identity that holds in all of them confirms are decided, the rest null
     grid = {"carried_over": [0] * 7, "total_processed": [11, 2, 0, 0, 0, 0, 13], "carried_forward": [0] * 7}
+    decoding = solve_table(known(grid), {"new_received": options("121000013")}, APPLICANTS, intake)
+    assert decoding.cells == {"new_received": [None, None, None, 0, 0, 0, 13]}
+    assert {w for w in decoding.warnings if w.startswith("identity_dropped")} == {
+        f"identity_dropped:intake_balance:{c}" for c in ("natural_person", "commercial_enterprise", "research_institution")}
+
+
+def test_more_broken_identities_than_a_report_plausibly_prints_leave_the_run_null(intake):
+    grid = {"carried_over": [0] * 7, "total_processed": [3, 5, 7, 9, 11, 2, 37], "carried_forward": [0] * 7}
     decoding = solve_table(known(grid), {"new_received": options("121000013")}, APPLICANTS, intake)
     assert decoding.cells == {"new_received": [None] * 7}
     assert "digits_no_fit:new_received" in decoding.warnings

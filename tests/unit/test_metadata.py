@@ -44,6 +44,13 @@ def test_page_title_field_first():
     ("报告期为2021年1月1日至2021年12月31日", {}, None),
     ("统计时间:2021年1月1日至12月31日", {}, None),  # the statistics period is not a publication date
     ("正文", {"PubDate": "2023-02-20 15:07"}, dt.date(2023, 2, 20)),
+    # what the text labels as published beats a bare 时间 (a crawler's), a crawl time is never one
+    ("时间:2024-05-01 10:00\n标题:某区2023年报告\n" + "正文" * 4000 + "公开日期:2024-01-20", {}, dt.date(2024, 1, 20)),
+    ("抓取时间:2024-05-01 10:00\n采集日期:2024-05-01\n正文", {}, None),
+    ("成文日期:2024-01-10 发布日期:2024-01-20", {}, dt.date(2024, 1, 20)),
+    # a bare 时间 only in the head of the text; a page's markup blanked out takes no room there
+    ("正文" * 4000 + "时间:2024-01-20", {}, None),
+    (" " * 20000 + "时间:2024-01-20", {}, dt.date(2024, 1, 20)),
 ])
 def test_published_at(text, meta, date):
     assert find_published_at(text, meta) == date
@@ -67,6 +74,8 @@ def test_layout_reference(text, layout):
     ("本年度收取信息处理费0.12万元。", 1200),
     ("六、其他需要报告的事项\n无", None),
     ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0", None),
+    ("六、其他需要报告的事项\n本年度本机关未收取\n信息处理费。", 0),  # a sentence wrapped over lines
+    ("信息处理费\n| 0 | 0 |", None),  # a heading and a table's line are not a sentence
 ])
 def test_info_fee(text, fee):
     assert find_info_fee(text)[0] == fee

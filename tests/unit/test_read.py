@@ -26,7 +26,7 @@ def test_encodings_are_detected(encoding, expected):
     (b"", "empty"),
     (b"  \n\t\n", "empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
-    (bytes([0x81, 0x30, 0xff, 0xfe, 0x80]) * 50, "undecodable"),
+    (bytes([0xff, 0x30, 0x80, 0xfe, 0xff]) * 50, "undecodable"),  # most bytes fail in every encoding
 ])
 def test_unreadable_bytes(raw, reason):
     with pytest.raises(Unreadable) as e:
@@ -143,3 +143,68 @@ def test_text_lines_are_source_lines_and_no_pages():
     doc = read_document("一\n二\n\n三".encode())
     assert [doc.source_line(k) for k in (1, 2, 4)] == [1, 2, 4]
     assert doc.page(1) is None
+
+
+def test_a_few_broken_sequences_are_read_around_and_counted():
+    """html2text cuts a multi-byte character at a cell's edge: the rest of the file is read, each
+    broken sequence a space, and the file says how many there were."""
+    raw = REPORT.encode("utf-8")
+    cut = raw.index("申请".encode()) + 1
+    doc = read_document(raw[:cut] + raw[cut + 2:])
+    assert doc.encoding == "utf-8" and doc.warnings == ["encoding_errors:1"]
+    assert doc.text.startswith("株洲市芦淞区人民政府2023年")
+
+
+@pytest.mark.parametrize("text, line", [
+    # a wrapped cell's line breaks (pymupdf4llm) and underscores filling cells (html2text) are blanks
+    ("|1.属于<br>国家秘<br>密|1|0<br>0|", "|1.属于    国家秘    密|1|0    0|"),
+    ("|71__|3__|0___|", "|71  |3  |0   |"),
+])
+def test_markdown_cell_noise_is_blanked_in_place(text, line):
+    doc = read_document(text.encode(), ".md")
+    assert doc.text == line and len(doc.original) == len(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # pdftotext -layout: positions in characters; the full rows around say which column is blank
+    ("一、本年新收                341    0     0     308    0    776\n"
+     "二、上年结转          55    0      0     0     0      0    55\n"
+     "(一)予以公开          0     10     0           52     0    62\n"
+     "(二)部分公开          0     12     0     0     0      0    12",
+     [f"{BLANK_CELL}  341  0  0  308  0  776", f"0  10  0  {BLANK_CELL}  52  0  62"]),
+    # w3m: positions in display columns (a CJK character two wide)
+    ("一、本年新收政府信息公开          341      0        0        308      0       776\n"
+     "二、上年结转政府信息公开  55      0        0        0        0        0       55\n"
+     "理结果  (二)部分公开(区   0       12       0        0        0        0       12",
+     [f"{BLANK_CELL}  341  0  0  308  0  776"]),
+])
+def test_fixed_width_rows_get_their_blank_cells_by_column(text, expected):
+    lines = read_document(text.encode(), ".txt").text.split("\n")
+    assert len(lines) == len(text.split("\n"))  # line for line
+    assert [line.split(None, 1)[1].strip() for line in lines if BLANK_CELL in line] == expected
+
+
+def test_fixed_width_rows_not_lined_up_are_left_incomplete():
+    text = ("一、本年新收 341 0 0 308 0 776\n二、上年结转 55 0 0 0 0 0 55\n(一)予以公开 0 10 0 0 52 0 62")
+    assert BLANK_CELL not in read_document(text.encode(), ".txt").text
+
+
+def test_markdown_carrying_an_html_table_keeps_its_lines():
+    """pandoc writes a table it cannot draw with pipes as HTML: that table's rows are read as the
+    HTML adapter reads them, the pipe rows and their blank cells as markdown, other tags blanks."""
+    text = ("# 某区2023年报告\n\n| 规章 | <span style=\"font-size: 14pt;\">0</span> | | 3 |\n|---|---|---|---|\n"
+            "| 行政规范性文件 | 1 | 2 | 3 |\n| 行政许可 | 5 | 6 | 7 |\n\n<table><tr><td>行政复议</td><td>1</td><td></td><td>1</td></tr></table>\n正文")
+    doc = read_document(text.encode(), ".md")
+    assert doc.source_format == "text"
+    lines = doc.text.split("\n")
+    assert f"行政复议 | 1 | {BLANK_CELL} | 1" in lines
+    assert lines[-1] == "正文" and doc.source_line(len(lines)) == text.count("\n") + 1
+    assert "14pt" not in doc.text and "span" not in doc.text
+
+
+@pytest.mark.parametrize("printed, read", [
+    ("⼀、本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量"),  # Kangxi radicals (NFKC folds them)
+    ("⻓期有效 ⺠政局 ⻔户⽹站", "长期有效 民政局 门户网站"),  # radicals supplement (wkhtmltopdf's text layer)
+])
+def test_cjk_radicals_are_read_as_the_characters_they_stand_for(printed, read):
+    assert normalise(printed) == read and normalise(printed * 100) == read * 100

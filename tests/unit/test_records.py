@@ -31,8 +31,11 @@ N = NUMBER
     ("(四)无法提供1.本机关不掌握 0", [("(四)无法提供1.本机关不掌握", [(N, "0")])]),
     ("0 |\n4.无正当理由大量反复申请 | 0", [("", [(N, "0")]), ("4.无正当理由大量反复申请", [(N, "0")])]),
     ("| 0 |6.属于 | 1", [("", [(N, "0")]), ("6.属于", [(N, "1")])]),
-    # after a space it may be a value: it stays one here (the form decides: align)
-    ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000"), (N, "2")]), (".其他法律", [(N, "0")])]),
+    # a number and a period not starting a decimal is a list number, whatever is before it (a value
+    # printed with a period does not exist; a 、 after a space may be a value's: the form decides, align)
+    ("秘密0000000 2.其他法律 0", [("秘密", [(N, "0000000")]), ("2.其他法律", [(N, "0")])]),
+    ("1. | | 0 | 0", [("1.", [(N, "0"), (N, "0")])]),  # a list number on the values' line (a printed page)
+    ("秘密0000000 2、其他法律 0", [("秘密", [(N, "0000000"), (N, "2")]), ("、其他法律", [(N, "0")])]),
     ("00000002.其他法律", [("", [(N, "00000002")]), (".其他法律", [])]),
     # signs start a number; a lone dash between separators is a blank
     ("行政许可 0 +8 -", [("行政许可", [(N, "0"), (N, "+8"), (BLANK, "-")])]),
@@ -83,3 +86,18 @@ def test_each_value_keeps_what_was_printed():
     tokens = build_records(normalise(text), original=text)[0].values
     assert [(t.raw, t.value, t.printed, t.footnote) for t in tokens] == \
         [("12", 12, "１２", False), ("12", 12, "12¹", True), ("∅", None, "∅", False)]
+
+
+@pytest.mark.parametrize("text, values", [
+    # a label wrapped around its values' line: the parentheses hold a row of values, not a note
+    ("(二)部分公开(区分处理的,只计这一情 形,不\n4 0 0 0 0 0 4\n计其他情形)", ["4", "0", "0", "0", "0", "0", "4"]),
+    ("(二)部分公开(区分 0 12 0 0 0 0 12\n处理的,只计这一\n情形,不计其他情\n形)", ["0", "12", "0", "0", "0", "0", "12"]),
+    ("22(其中修订 16 件) 55", ["22", "55"]),  # one number in parentheses is a note
+    ("(三)\n不\n予公开\n1.\n属于\n国家秘\n密\n0\n0", ["0", "0"]),  # a list number on a line of its own
+    # a browser's print header and footer are not values
+    ("规章 0\nfile:///home/u/report_2021.html 3/6\n12/6/26, 4:09 PM\n行政许可 1", ["0", "1"]),
+    ("规章 0\nhttps://www.gov.cn/zwgk/2023/0213/c123.html 2/5\n行政许可 1", ["0", "1"]),
+    ("规章 | 0\nfile:///home/u/report_2021.html | 3/6\n12/6/26,4:08PM\n行政许可 | 1", ["0", "1"]),
+])
+def test_what_is_not_a_value(text, values):
+    assert [t.raw for r in build_records(text) for t in r.values] == values

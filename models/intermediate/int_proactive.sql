@@ -1,0 +1,37 @@
+{#- Table 二's cells with the corrections applied (see int_applications). -#}
+with
+
+cells as (
+
+    select * from {{ ref('stg_proactive') }}
+
+),
+
+corrections as (
+
+    select cell, report_id, corrected_value, reason
+    from {{ ref('int_corrections') }}
+    where form_table = 'proactive' and correction_status = 'applied'
+
+),
+
+final as (
+
+    select
+        cells.report_id,
+        cells.measure,
+        coalesce(corrections.corrected_value::double, cells.value) as value,
+        cells.value as value_as_printed,
+        corrections.cell is not null as corrected,
+        corrections.reason as correction_reason,
+        cells.raw_text,
+        cells.source_line,
+        cells.source_page
+    from cells
+    left join corrections
+        on corrections.report_id = cells.report_id
+        and corrections.cell = 'proactive|' || cells.measure
+
+)
+
+select * from final
