@@ -91,7 +91,9 @@ def _integers(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
 
 def not_a_count(raw: str | None) -> bool:
     """A share or an amount printed in a cell that counts (12%, 1万元, 300元): not the count."""
-    return bool(raw) and normalise(raw).rstrip(FOOTNOTE).endswith(("%", "元"))
+    if not raw or "0" <= raw[-1] <= "9":  # most cells: digits only
+        return False
+    return normalise(raw).rstrip(FOOTNOTE).endswith(("%", "元"))
 
 
 def _measures(code: str, cells: list[Cell], rows: list, warnings: list[str]) -> list[Cell]:

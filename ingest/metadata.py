@@ -47,6 +47,7 @@ _ADDRESS = re.compile(r"(?:联系地址|通讯地址|办公地址|地址)\s*[:�
 # a sentence, over the line breaks of a wrapped paragraph (a break between two characters of one)
 _SOFT_BREAK = r"(?<=[\u4e00-\u9fff,])\n(?=[\u4e00-\u9fff])"
 _SENTENCE_AT = re.compile(rf"(?:[^。;\n]|{_SOFT_BREAK})+")
+_SOFT_BREAK_AT = re.compile(_SOFT_BREAK)
 
 
 @dataclass
@@ -171,9 +172,17 @@ def find_layout_reference(text: str) -> str | None:
 def find_info_fee(text: str) -> tuple[Decimal | None, list[str]]:
     """信息处理费 collected in yuan, exactly: 0 when the report says none, the amount when it gives one."""
     found: list[Decimal] = []
-    for m in _SENTENCE_AT.finditer(text) if "费" in text else ():  # each sentence once (a pass, not a search per 费)
+    read_to = 0  # the sentences before this are read: a search back never goes past it (it was quadratic)
+    at = text.find("费")
+    while at >= 0:  # only the sentences that say 费, each once
+        m = _SENTENCE_AT.search(text, max(read_to, text.rfind("。", read_to, at), text.rfind(";", read_to, at),
+                                          _line_start(text, at, read_to)))
+        read_to = m.end() if m else at + 1
+        at = text.find("费", read_to)
+        if m is None:
+            continue
         sentence = m.group()
-        if "费" not in sentence or not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
+        if not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
             continue
         amounts = [Decimal(a.replace(",", "") + ("E4" if unit == "万元" else ""))  # exact, at any length
                    for a, unit in _FEE_AMOUNT.findall(sentence)]
@@ -186,6 +195,15 @@ def find_info_fee(text: str) -> tuple[Decimal | None, list[str]]:
     if len(set(found)) > 1:
         return None, [f"fee_conflict:{'/'.join(str(float(f)) for f in sorted(set(found)))}"]
     return found[0], []
+
+
+def _line_start(text: str, at: int, lo: int) -> int:
+    """The line break after ``lo`` that starts the paragraph ``at`` is in (a break inside a wrapped
+    sentence, between two of its characters, does not)."""
+    pos = text.rfind("\n", lo, at)
+    while pos > lo and _SOFT_BREAK_AT.match(text, pos):
+        pos = text.rfind("\n", lo, pos)
+    return pos
 
 
 def find_contact_address(text: str) -> str | None:

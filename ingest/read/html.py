@@ -275,10 +275,11 @@ def _scan(source: str, out: _Lines) -> None:
 def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, int]:
     """The page without the elements it does not show (their line breaks kept: lines stay the
     file's), and how many of them held a number among Chinese text. Only start tags that could hide are looked at:
-    around the words ``display``, ``hidden`` and ``visibility`` or an entity, or
+    around the words ``display``, ``hidden`` and ``visibility`` or a numeric character reference, or
     naming a class, id or tag a rule of the page's sheets hides. Judged with its attributes decoded
     (``style=&#100;isplay:none`` hides)."""
-    candidates = _hiding_words(folded) + _places(folded, b"&")  # an entity in a tag may spell a style
+    # a numeric character reference in a tag may spell a hiding word (no named one spells a letter)
+    candidates = _hiding_words(folded) + _places(folded, b"&#")
     candidates += _sheet_targets(folded, sheet)
     if not candidates:
         return text, 0
