@@ -3,11 +3,14 @@ a plain read of the same files; `dbt build` time and peak memory; the latency of
 
     python bench/run.py [--families text,html,pdf,generated] [--sizes 1000,10000,100000]
                         [--against REF] [--repeats 3] [--data bench/data] [--markdown BENCHMARKS.md]
+    python bench/run.py --quick     # every family at 500 reports once, in a temporary folder: a few minutes
 
-Families: *text*, *html* and *pdf* are copies of the real reports of ../shared/corpus/dev (page text
-and markdown; the Word-exported web page; the PDF), each copy made distinct by bytes after the
-report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is its own report.
-*generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora are kept under --data.
+Families: *text*, *html* and *pdf* are copies of the real sample reports in samples/raw (the dev
+corpus's ten: page text and markdown; the Word-exported web page; the PDF), each copy made distinct
+by bytes after the report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is
+its own report. *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora
+are kept under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
+../shared/tools/score_staging.py when it is there (it is not part of the repository).
 
 With ``--against REF`` every ingest runs alternately on this tree and on REF (a git worktree of it),
 on the same corpus, ``--repeats`` times (once at 100,000); medians are reported. dbt runs with the
@@ -38,8 +41,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+DEV = ROOT / "samples"  # the dev corpus's ten real reports (raw/) and their hand-checked answers (gold/)
 SCORER = ROOT.parent / "shared" / "tools" / "score_staging.py"
+QUICK_SIZE = 500
 SEED = 3
 REAL = {"text": (".txt", ".md"), "html": (".html", ".htm"), "pdf": (".pdf",)}
 # copies of one real file stop telling anything new long before they fill a disk (10,000 copies of
@@ -247,7 +251,7 @@ def analyses(warehouse: Path, target: Path, env: dict) -> dict[str, float]:
 
 def accuracy(staging: Path, gold: Path) -> str | None:
     if not SCORER.exists():
-        return None
+        return f"not measured: the scorer {SCORER} is not here"
     done = subprocess.run([sys.executable, str(SCORER), str(staging), str(gold)], capture_output=True, text=True)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("cell accuracy")), "")
     m = re.search(r"= ([0-9.]+).*fabricated (\d+)", line)
@@ -400,12 +404,21 @@ def main() -> int:
     ap.add_argument("--against", metavar="REF", help="a git ref to pair every ingest with (e.g. a release tag)")
     ap.add_argument("--repeats", type=int, default=3, help="runs per version up to 10,000 reports (default 3)")
     ap.add_argument("--no-dbt", action="store_true", help="ingest only")
-    ap.add_argument("--data", type=Path, default=ROOT / "bench" / "data", help="where corpora and warehouses go")
+    ap.add_argument("--data", type=Path, default=None,
+                    help="where corpora and warehouses go (default bench/data; with --quick a temporary folder)")
+    ap.add_argument("--quick", action="store_true",
+                    help=f"every family at {QUICK_SIZE:,} reports, once, in a temporary folder removed at the end; "
+                         "the report is printed, BENCHMARKS.md is left alone")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
-    ap.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="report to write")
+    ap.add_argument("--markdown", type=Path, default=None, help="report to write (default BENCHMARKS.md; "
+                                                                  "with --quick none: it is printed)")
     ap.add_argument("--render", type=Path, metavar="JSON",
                     help="write the report from the figures a run saved (DATA/results.json), measuring nothing")
     args = ap.parse_args()
+    if args.quick:
+        args.sizes, args.repeats = str(QUICK_SIZE), 1
+    elif args.markdown is None:
+        args.markdown = ROOT / "BENCHMARKS.md"
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
         args.markdown.write_text(markdown(saved["ingests"], saved["dbts"], saved["meta"]), encoding="utf-8")
@@ -421,6 +434,19 @@ def main() -> int:
             "machine": f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
                        f"Python {platform.python_version()}, {platform.platform()}",
             "profile_limit": os.environ.get("GIA_DUCKDB_MEMORY_LIMIT") or profile_memory_limit()}
+    temporary = args.data is None and args.quick
+    if temporary:
+        args.data = Path(tempfile.mkdtemp(prefix="gia-bench-quick-"))
+    elif args.data is None:
+        args.data = ROOT / "bench" / "data"
+    try:
+        return measure(args, families, sizes, meta)
+    finally:
+        if temporary:
+            shutil.rmtree(args.data, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, families: list[str], sizes: list[int], meta: dict) -> int:
     trees = {"this": ROOT}
     previous = None
     if args.against:
@@ -443,7 +469,8 @@ def main() -> int:
     (args.data / "results.json").write_text(json.dumps({"ingests": ingests, "dbts": dbts, "meta": meta}, indent=1),
                                             encoding="utf-8")
     report = markdown(ingests, dbts, meta)
-    args.markdown.write_text(report, encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(report, encoding="utf-8")
     print(report)
     return 0
 

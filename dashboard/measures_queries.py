@@ -1,4 +1,4 @@
-"""What the measures pages ask the warehouse (fct_agency_year_measures, fct_peer_percentiles,
+"""What the measures pages ask the warehouse (fct_report_measures, fct_peer_percentiles,
 fct_report_flags): read-only queries returning DataFrames, testable without Streamlit."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def agency_measure(con, agency_key: str, measure: str) -> pd.DataFrame:
         select m.report_year, m.numerator, m.denominator, m.value, m.rated, p.national_peers,
                p.national_percentile, p.national_p25, p.national_median, p.national_p75,
                p.province_peers, p.province_percentile, m.report_id
-        from fct_agency_year_measures m
+        from fct_report_measures m
         left join fct_peer_percentiles p using (report_id, measure)
         where m.agency_key = ? and m.measure = ?
         order by m.report_year""", [agency_key, measure]).df()
@@ -33,7 +33,7 @@ def measure_ranking(con, measure: str, province: str | None, level: str | None, 
     return con.execute("""
         select m.agency, m.province_name, m.agency_level, m.report_year, m.numerator, m.denominator,
                round(m.value, 4) as value, round(p.national_percentile, 3) as national_percentile, m.report_id
-        from fct_agency_year_measures m
+        from fct_report_measures m
         left join fct_peer_percentiles p using (report_id, measure)
         where m.measure = ? and m.rated and m.value is not null
           and (?::varchar is null or m.province_name = ?) and (?::varchar is null or m.agency_level = ?)
@@ -44,7 +44,7 @@ def measure_ranking(con, measure: str, province: str | None, level: str | None, 
 
 def unrated_count(con, measure: str, province: str | None, level: str | None, year: int | None) -> int:
     return con.execute("""
-        select count(*) from fct_agency_year_measures
+        select count(*) from fct_report_measures
         where measure = ? and not rated and (?::varchar is null or province_name = ?)
           and (?::varchar is null or agency_level = ?) and (?::integer is null or report_year = ?)""",
                        [measure, province, province, level, level, year, year]).fetchone()[0]

@@ -1,8 +1,18 @@
 """What the dashboard asks the warehouse: one function per view, each a read-only query returning a
-DataFrame. Kept apart from the Streamlit code so each can be tested on its own."""
+DataFrame. Kept apart from the Streamlit code so each can be tested on its own.
+
+Many people read at once: `Warehouse.cursor()` gives each reader (a browser session's script run, a
+thread) a connection of its own, and opens the file again once a publish has replaced it.
+"""
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+from pathlib import Path
+
 import duckdb
+import numpy as np
 import pandas as pd
 
 # 排名 measures: numerator and denominator over fct_report_summary, both required (a report with
@@ -14,23 +24,72 @@ RANKINGS = {
     "行政复议纠错率 review correction rate": ("review_corrected", "review"),
     "公开率（含部分公开）disclosure rate": ("disclosed", "processed"),
 }
+WITH_NUMBERS = ("parsed", "partial")  # statuses whose reports have cells
 
 
-def connect(path: str) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+class Warehouse:
+    """The warehouse file, read-only, for many readers at once.
+
+    A DuckDB connection serves one thread at a time (two threads sharing one get each other's
+    results), so every reader takes its own cursor. The file is attached to an in-memory database
+    rather than opened by path: DuckDB keeps one instance per open path, and a connection opened
+    after a publish renamed a new file over the old one would be handed the old file. The file's
+    identity (device, inode, size, mtime) is checked at every cursor; when it changed, the new file
+    is attached and new cursors read it. Cursors already out finish on the old one: the old
+    database is dropped, never closed (closing it would close them), and goes with its last cursor.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self._identity: tuple | None = None
+        self._database: duckdb.DuckDBPyConnection | None = None
+
+    def _file_identity(self) -> tuple:
+        st = os.stat(self.path)
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        identity = self._file_identity()
+        with self._lock:
+            if identity != self._identity:
+                database = duckdb.connect(":memory:")
+                quoted = self.path.replace("'", "''")  # ATTACH takes no parameters: a quoted literal
+                database.execute(f"attach '{quoted}' as warehouse (read_only)")
+                self._database, self._identity = database, identity
+            cursor = self._database.cursor()
+        cursor.execute("use warehouse")
+        return cursor
+
+
+def connect(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """One read-only connection of one's own (scripts and tests)."""
+    return Warehouse(path).cursor()
+
+
+def like_pattern(text: str) -> str:
+    r"""``%text%`` for ``ilike … escape '\'``: a % or _ typed in a search is that character."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def labels(con, code_set: str) -> dict[str, str]:
+    """code → Chinese label of one code set of dim_code_label."""
+    return dict(con.execute("select code, label_zh from dim_code_label where code_set = ?", [code_set]).fetchall())
 
 
 def overview_counts(con) -> pd.DataFrame:
-    return con.sql("""
-        select coalesce(report_year::varchar, '未知') as report_year, coalesce(layout, '无表格') as layout,
-               source_format, status, report_role, count(*) as reports
-        from dim_report group by all order by all""").df()
+    """Files by year, layout, format, status and role; ``counted``: its numbers are in the facts
+    (the agency-year's canonical report, or one the warehouse cannot place, with cells read)."""
+    return con.execute("""
+        select report_year, layout, source_format, status, report_role,
+               is_canonical and status in (?, ?) as counted, count(*) as reports
+        from dim_report group by all order by all""", list(WITH_NUMBERS)).df()
 
 
 def coverage(con) -> pd.DataFrame:
     return con.sql("""
         select coalesce(a.province_name, '未定位 unplaced') as province,
-               coalesce(l.label_zh, '未知') as level, count(distinct a.agency_key) as agencies,
+               coalesce(l.label_zh, a.agency_level, '未知 unknown') as level, count(distinct a.agency_key) as agencies,
                sum(a.canonical_reports)::bigint as reports
         from dim_agency a
         left join dim_code_label l on l.code_set = 'agency_level' and l.code = a.agency_level
@@ -39,18 +98,32 @@ def coverage(con) -> pd.DataFrame:
 
 def failing_checks(con) -> pd.DataFrame:
     return con.sql("""
-        select identity_id, check_kind, count(*) filter (where status = 'fail') as failed,
-               count(distinct report_id) filter (where status = 'fail') as reports_failing,
-               count(*) filter (where status = 'not_assessable') as not_assessable, count(*) as checks
-        from fct_identity_checks group by all order by failed desc, identity_id""").df()
+        select coalesce(i.label_zh, c.identity_id) as identity, coalesce(k.label_zh, c.check_kind) as kind,
+               count(*) filter (where c.status = 'fail') as failed,
+               count(distinct c.report_id) filter (where c.status = 'fail') as reports_failing,
+               count(*) filter (where c.status = 'not_assessable') as not_assessable, count(*) as checks,
+               c.identity_id
+        from fct_identity_checks c
+        left join dim_code_label i on i.code_set = 'identity' and i.code = c.identity_id
+        left join dim_code_label k on k.code_set = 'check_kind' and k.code = c.check_kind
+        group by all order by failed desc, c.identity_id""").df()
 
 
-def find_agencies(con, text: str, limit: int = 200) -> pd.DataFrame:
-    return con.execute("""
-        select agency_key, agency, province_name, prefecture_name, county_name, agency_level, division_status,
-               first_year, last_year, canonical_reports
-        from dim_agency where agency ilike ? or list_contains(names_printed, ?) or province_name = ?
-        order by canonical_reports desc, agency limit ?""", [f"%{text}%", text, text, limit]).df()
+def find_agencies(con, text: str, include: str | None = None, limit: int = 200) -> pd.DataFrame:
+    """Agencies whose name (or a name printed for them) contains ``text``, or in the province
+    named ``text``; ``include`` (an agency_key, from a shared link) comes first when it exists."""
+    return con.execute(r"""
+        select a.agency_key, a.agency, a.province_name, a.prefecture_name, a.county_name, a.agency_level,
+               coalesce(l.label_zh, a.agency_level) as level_label, a.division_status,
+               coalesce(d.label_zh, a.division_status) as division_label, a.first_year, a.last_year,
+               a.canonical_reports
+        from dim_agency a
+        left join dim_code_label l on l.code_set = 'agency_level' and l.code = a.agency_level
+        left join dim_code_label d on d.code_set = 'division_status' and d.code = a.division_status
+        where a.agency ilike ? escape '\' or list_contains(a.names_printed, ?) or a.province_name = ?
+              or a.agency_key = ?
+        order by a.agency_key = ? desc, a.canonical_reports desc, a.agency limit ?""",
+                       [like_pattern(text), text, text, include, include, limit]).df()
 
 
 def agency_years(con, agency_key: str) -> pd.DataFrame:
@@ -72,22 +145,64 @@ def agency_refusals(con, agency_key: str) -> pd.DataFrame:
 
 def agency_cross_year(con, agency_key: str) -> pd.DataFrame:
     return con.execute("""
-        select r.report_year, c.instance as applicant_type, c.lhs_value as carried_over,
-               c.rhs_value as carried_forward_last_year, c.difference, c.status
+        select r.report_year, coalesce(a.label_zh, c.instance) as applicant_type, c.lhs_value as carried_over,
+               c.rhs_value as carried_forward_last_year, c.difference, coalesce(s.label_zh, c.status) as status
         from fct_identity_checks c join dim_report r using (report_id)
+        left join dim_code_label a on a.code_set = 'applicant_type' and a.code = c.instance
+        left join dim_code_label s on s.code_set = 'check_status' and s.code = c.status
         where c.check_kind = 'cross_year' and r.agency_key = ?
         order by r.report_year, c.instance""", [agency_key]).df()
 
 
-def reports(con, text: str = "", limit: int = 500) -> pd.DataFrame:
-    return con.execute("""
+def reports(con, text: str = "", include: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Reports whose agency or path contains ``text``; ``include`` (a report_id, from a shared
+    link) comes first when it exists."""
+    pattern = like_pattern(text)
+    return con.execute(r"""
         select report_id, agency, report_year, layout, source_format, status, report_role, source_path
-        from dim_report where ? = '' or agency ilike ? or source_path ilike ?
-        order by agency, report_year, source_path limit ?""", [text, f"%{text}%", f"%{text}%", limit]).df()
+        from dim_report
+        where ? = '' or agency ilike ? escape '\' or source_path ilike ? escape '\' or report_id = ?
+        order by report_id = ? desc nulls last, agency, report_year, source_path limit ?""",
+                       [text, pattern, pattern, include, include, limit]).df()
+
+
+def _plain(value):
+    """A pandas missing value (NaN, NA, NaT) as None; lists and everything else as they are."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return list(value)
+    return None if pd.isna(value) else value
 
 
 def report(con, report_id: str) -> dict:
-    return con.execute("select * from dim_report where report_id = ?", [report_id]).df().iloc[0].to_dict()
+    """One row of dim_report, every column (the --manifest's too), missing values as None."""
+    frame = con.execute("select * from dim_report where report_id = ?", [report_id]).df()
+    return {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+
+
+def source_url(meta: dict) -> str | None:
+    """The web address a --manifest gave for the report (a column named like url or link), if it
+    is an http(s) address: nothing else is made a link."""
+    for name, value in meta.items():
+        if isinstance(value, str) and ("url" in name.lower() or "link" in name.lower()) \
+                and value.lower().startswith(("http://", "https://")):
+            return value
+    return None
+
+
+def source_file(raw_dir: str | os.PathLike | None, report_id: str, source_path: str) -> Path | None:
+    """The original file under ``raw_dir``, when it is there and still holds the bytes the report
+    was read from (its report_id is their hash): never another file under the same name."""
+    if not raw_dir or not report_id:
+        return None
+    root = Path(raw_dir).resolve()
+    path = (root / source_path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return path if digest.hexdigest()[:len(report_id)] == report_id else None
 
 
 def report_applications(con, report_id: str) -> pd.DataFrame:
@@ -147,6 +262,7 @@ def report_warnings(con, report_id: str) -> pd.DataFrame:
 
 def ranking(con, measure: str, province: str | None, level: str | None, min_denominator: int,
             year: int | None, limit: int = 100) -> pd.DataFrame:
+    """One row per report (an agency's year): a rate is never added across years or agencies."""
     numerator, denominator = RANKINGS[measure]
     num_sql = {"not_held": "h.not_held", "disclosed": "s.granted + s.partially_granted"}.get(numerator, f"s.{numerator}")
     return con.execute(f"""
@@ -156,16 +272,17 @@ def ranking(con, measure: str, province: str | None, level: str | None, min_deno
         ),
         rows as (
             select s.agency, s.province_name, s.agency_level, s.report_year, {num_sql} as numerator,
-                   s.{denominator} as denominator, s.report_id
+                   s.{denominator} as denominator, s.report_id, s.agency_key
             from fct_report_summary s left join not_held h using (report_id)
             where (?::varchar is null or s.province_name = ?) and (?::varchar is null or s.agency_level = ?)
               and (?::integer is null or s.report_year = ?)
         )
-        select agency, province_name, agency_level, report_year, numerator, denominator,
-               round(numerator / denominator, 4) as rate, report_id
-        from rows
-        where numerator is not null and denominator is not null and denominator >= ? and denominator > 0
-        order by rate desc, denominator desc limit ?""",
+        select r.agency, r.province_name, coalesce(l.label_zh, r.agency_level, '未知 unknown') as level, r.report_year,
+               r.numerator, r.denominator, round(r.numerator / r.denominator, 4) as rate, r.report_id, r.agency_key
+        from rows r
+        left join dim_code_label l on l.code_set = 'agency_level' and l.code = r.agency_level
+        where r.numerator is not null and r.denominator is not null and r.denominator >= ? and r.denominator > 0
+        order by rate desc, r.denominator desc, r.agency, r.report_year limit ?""",
                        [province, province, level, level, year, year, min_denominator, limit]).df()
 
 
@@ -178,3 +295,11 @@ def choices(con) -> dict:
         "years": [y for y, in con.sql("select distinct report_year from fct_report_summary where report_year is not null "
                                       "order by 1 desc").fetchall()],
     }
+
+
+def about(con) -> dict[str, pd.DataFrame]:
+    """The code sets the 说明 page explains, from dim_code_label (so it says what the data says)."""
+    return {code_set: con.execute("""
+        select code, label_zh, label_en, meaning_zh, meaning_en, action_zh, action_en
+        from dim_code_label where code_set = ? order by code""", [code_set]).df()
+            for code_set in ("status", "report_role", "identity", "check_status", "warning")}

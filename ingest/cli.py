@@ -212,7 +212,7 @@ def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, un
             yield entry
         elif staged.unchanged(entry.rel, file_stamp(st)):
             unchanged.append(entry.rel)
-        elif not manifest.rows and (rid := _content_id(entry.path)) in staged.by_id:
+        elif not manifest.rows and staged.holds(rid := _content_id(entry.path), entry.rel):
             moved.append((entry.rel, rid, file_stamp(st)))  # bytes already staged: no parse
         else:
             yield entry

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from .workspace import default_warehouse, missing
+
 FORMATS = ("csv", "xlsx", "parquet")
 EXCEL_ROWS = 1_048_575  # a sheet's rows, less the header
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -153,13 +155,14 @@ def _workbook(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]], pat
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest.export", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--warehouse", type=Path, default=Path(os.environ.get("GIA_WAREHOUSE", "warehouse/gia.duckdb")),
+    ap.add_argument("--warehouse", type=Path, default=Path(default_warehouse()),
                     help="the DuckDB file (default: $GIA_WAREHOUSE or warehouse/gia.duckdb)")
     ap.add_argument("--format", choices=FORMATS, default="csv", help="csv (default), xlsx or parquet")
     ap.add_argument("--out", type=Path, default=Path("export"), help="folder to write (default: export)")
     args = ap.parse_args(argv)
-    if not args.warehouse.is_file():
-        ap.error(f"no warehouse at {args.warehouse}: run `make demo` or `make build` first")
+    if problem := missing(args.warehouse):
+        print(problem, file=sys.stderr)
+        return 2
     for path in export(args.warehouse, args.out, args.format):
         print(f"wrote {path}")
     return 0

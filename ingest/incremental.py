@@ -3,11 +3,13 @@
 A staged row is reused when it was written by the same ingest (code, seeds and manifest: the
 ``ingest_version``) and its file is unchanged (same path, size, mtime, ctime and inode: a file
 rewritten with its mtime put back has a new ctime). A file that changed on disk is read and
-hashed; if those bytes are already staged, their parse is reused too.
+hashed; if those bytes are already staged under the same suffix (the suffix chooses the reader),
+their parse is reused too.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +43,8 @@ class Staged:
 
     reports: pa.Table
     by_path: dict[str, tuple] = field(default_factory=dict)  # path → (report_id, size, mtime_ns, ctime_ns, inode)
-    by_id: dict[str, int] = field(default_factory=dict)  # report_id → its first row in ``reports``
+    # (report_id, suffix) → the first row staging those bytes read by that suffix's reader
+    by_id: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, out_dir: Path, version: str) -> "Staged | None":
@@ -60,8 +63,13 @@ class Staged:
         columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", *STAMP)]
         for i, (path, rid, *file_stamp) in enumerate(zip(*columns)):
             staged.by_path[path] = (rid, *file_stamp)
-            staged.by_id.setdefault(rid, i)
+            staged.by_id.setdefault((rid, _suffix(path)), i)
         return staged
+
+    def holds(self, report_id: str | None, rel: str) -> bool:
+        """Whether these bytes are staged as a file of ``rel``'s suffix (a .doc copy of a staged
+        .txt is not: a full run reads it as a .doc)."""
+        return (report_id, _suffix(rel)) in self.by_id
 
     def unchanged(self, rel: str, file_stamp: tuple) -> bool:
         staged = self.by_path.get(rel)
@@ -69,13 +77,17 @@ class Staged:
 
     def moved_row(self, report_id: str, rel: str, file_stamp: tuple) -> pa.Table:
         """The staged row of these bytes, for the path (and file) they are at now."""
-        row = self.reports.slice(self.by_id[report_id], 1)
+        row = self.reports.slice(self.by_id[(report_id, _suffix(rel))], 1)
         for name, value in (("source_path", rel), *zip(STAMP, file_stamp)):
             i = row.schema.get_field_index(name)
             row = row.set_column(i, name, pa.array([value], row.schema.field(name).type))
         warnings = [w for w in row.column("warnings")[0].as_py() if not w.startswith("duplicate_of:")]
         i = row.schema.get_field_index("warnings")
         return row.set_column(i, "warnings", pa.array([warnings], row.schema.field("warnings").type))
+
+
+def _suffix(rel: str) -> str:
+    return os.path.splitext(rel)[1].lower()
 
 
 def carried_batches(out_dir: Path, name: str, column: str, keep: set[str]):

@@ -116,7 +116,8 @@ def _run_dbt(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args
            "GIA_STAGING_DIR": str(snapshot)}
     command = [dbt or str(Path(sys.executable).parent / "dbt"), "build", "--target-path", str(build / "target"),
                "--log-path", str(build / "logs"), *dbt_args]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
+    parent = os.getpid()
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=lambda: _die_with_parent(parent))
     try:
         return proc.wait()
     finally:
@@ -128,9 +129,11 @@ def _run_dbt(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args
                 proc.kill()
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: dbt ends when publish is killed
+        if os.getppid() != parent:  # publish died between the fork and the line above: no signal will come
+            os._exit(1)
 
 
 def _settle(built: Path) -> None:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import duckdb
+
+from .workspace import default_warehouse, missing
 
 QUERIES = [
     ("Reports by status and layout",
@@ -36,12 +37,12 @@ QUERIES = [
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest.summary", description=__doc__)
-    ap.add_argument("--warehouse", default=os.environ.get("GIA_WAREHOUSE", "warehouse/gia.duckdb"),
+    ap.add_argument("--warehouse", default=default_warehouse(),
                     help="DuckDB file (default: $GIA_WAREHOUSE or warehouse/gia.duckdb)")
     args = ap.parse_args(argv)
-    if not os.path.exists(args.warehouse):
-        print(f"no warehouse at {args.warehouse}: run `make demo` (or `dbt build`) first", file=sys.stderr)
-        return 1
+    if problem := missing(args.warehouse):
+        print(problem, file=sys.stderr)
+        return 2
     con = duckdb.connect(args.warehouse, read_only=True)
     print(f"Warehouse {args.warehouse}")
     for title, sql in QUERIES:

@@ -9,6 +9,16 @@ SAMPLES = ROOT / "samples"
 SAMPLE_COUNT = len(list((SAMPLES / "raw").iterdir()))  # the bundled real reports
 
 
+# the longest test files, longest first: `make test` hands files to its workers in this order, so
+# these start at once instead of last (the rest follow in their usual order)
+LONGEST_FIRST = ("test_faults.py", "test_readme.py", "test_dashboard.py", "test_publish.py", "test_warehouse.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def form():
     from ingest.form import load_form
@@ -50,15 +60,67 @@ def warehouse_state(path: Path) -> dict:
         return {t: con.sql(f'select count(*), sum(hash(r)) from "{t}" r').fetchone() for t in tables}
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder ``build(folder)`` fills once per test run, shared by every test and, with
+    pytest-xdist, by every worker (the first builds it under a lock, the others wait and reuse
+    it). Tests read what is in it, or copy it: they never change it."""
+    import fcntl
+    import shutil
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _ingest_and_publish(raw: Path, folder: Path) -> None:
+    from ingest.cli import run
+    run(raw, folder / "staging", jobs=1, progress=False)
+    done = publish(folder / "staging", folder / "gia.duckdb")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
-    """The bundled sample reports, ingested and published as a user's `make demo` does."""
-    from ingest.cli import run
-    tmp = tmp_path_factory.mktemp("sample_wh")
-    run(SAMPLES / "raw", tmp / "staging", jobs=1, progress=False)
-    done = publish(tmp / "staging", tmp / "gia.duckdb")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return tmp / "gia.duckdb"
+    """The bundled sample reports, ingested and published as a user's `make demo` does (its
+    staging folder beside it)."""
+    return built_once(tmp_path_factory, "sample_wh", lambda folder: _ingest_and_publish(SAMPLES / "raw", folder)) \
+        / "gia.duckdb"
+
+
+def write_real_folder(raw: Path) -> None:
+    """The sample reports and what a real scrape holds besides: a file of every status, and a
+    report whose agency no division list places (the dashboard's and the README's worst case)."""
+    import shutil
+    shutil.copytree(SAMPLES / "raw", raw)
+    fixtures = ROOT / "tests" / "fixtures"
+    (raw / "empty.txt").write_bytes(b"")  # unreadable
+    (raw / "attachment.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(range(256)))  # unsupported
+    shutil.copy(fixtures / "locked.pdf", raw / "locked.pdf")  # unreadable: encrypted
+    shutil.copy(fixtures / "scan.pdf", raw / "scan.pdf")  # no text layer
+    (raw / "notice.txt").write_text("关于报送政府信息公开工作年度报告的通知\n各单位：请于1月31日前报送上一年度的年度报告。\n",
+                                    encoding="utf-8")  # no tables
+    text = (SAMPLES / "raw" / "001_5a46c2b8c80e9869.txt").read_text(encoding="utf-8")
+    for place in ("烟台市芝罘区发展和改革局", "烟台市市府街", "芝罘区", "山东省"):
+        text = text.replace(place, "某某管理委员会" if place.endswith("局") else "")
+    (raw / "unplaced.txt").write_text(text, encoding="utf-8")  # no division: 未定位
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory) -> Path:
+    """A warehouse of `write_real_folder` (in raw/ beside it): reports of every status, an agency
+    no list places."""
+    def build(folder: Path) -> None:
+        write_real_folder(folder / "raw")
+        _ingest_and_publish(folder / "raw", folder)
+    return built_once(tmp_path_factory, "real_wh", build) / "gia.duckdb"
 
 
 ATTACK_CASE_SECONDS = 90  # tests/attack: the attack cases of issue 19, each bounded in time

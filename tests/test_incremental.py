@@ -11,7 +11,7 @@ from ingest.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("reports", "applications", "reviews", "proactive", "statements")
-COMPARED = {"reports": "report_id, source_path, status, layout, report_year, agency, warnings",
+COMPARED = {"reports": "report_id, source_path, source_format, status, layout, report_year, agency, warnings",
             "applications": "report_id, row_code, applicant_type, value, raw",
             "reviews": "report_id, cell, value", "proactive": "report_id, measure, value, raw"}
 
@@ -96,3 +96,13 @@ def test_another_manifest_parses_everything_again(folder, tmp_path):
     stats = run(raw, out, manifest=manifest, jobs=1, progress=False)
     assert stats["unchanged"] == 0
     assert ("厦门市海沧区人民政府",) in duckdb.sql(f"select agency from read_parquet('{out}/reports.parquet')").fetchall()
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".md", ".htm", ".TXT", ""])
+def test_staged_bytes_under_another_suffix_are_read_as_that_suffix(folder, tmp_path, suffix):
+    """A copy whose bytes are staged under a .txt is read by its own suffix's reader, as a full run
+    reads it (a .doc is unsupported there, never the .txt's parse)."""
+    raw, out = folder
+    shutil.copy(raw / "002_08e398edbd93b538.txt", raw / f"copy{suffix}")
+    run(raw, out, jobs=1, progress=False)
+    assert rows(out) == full_run(raw, tmp_path)

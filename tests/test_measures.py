@@ -69,7 +69,7 @@ def test_a_correction_changes_the_measure_keeps_the_printed_value_and_survives_a
                       where report_id = $r and outcome_code = 'granted' and applicant_type = 'natural_person'""",
                    params={"r": haicang}).fetchone()
     assert cell == (50, 45, True)
-    rate = con.sql("""select numerator, denominator, value, rated from fct_agency_year_measures
+    rate = con.sql("""select numerator, denominator, value, rated from fct_report_measures
                       where report_id = $r and measure = 'disclosure_rate'""", params={"r": haicang}).fetchone()
     assert rate == (50, 108, 50 / 108, True)  # 45 → 50 disclosed, so 103 → 108 decided
     # the orphan is reported, not dropped: a listed status and a warning of the build
@@ -111,7 +111,7 @@ def test_the_prose_against_the_table(con):
 
 
 def test_peers_leave_out_unrated_values(con):
-    unrated_ranked = con.sql("""select count(*) from fct_peer_percentiles p join fct_agency_year_measures m
+    unrated_ranked = con.sql("""select count(*) from fct_peer_percentiles p join fct_report_measures m
                                 using (report_id, measure) where not m.rated""").fetchone()
     assert unrated_ranked == (0,)
     # 2023 county governments with 30 or more requests decided: 海沧区 (103 → 108 corrected) alone
@@ -123,7 +123,7 @@ def test_peers_leave_out_unrated_values(con):
 def test_every_flag_and_measure_code_is_labelled(con):
     unlabelled = con.sql("""
         select 'flag', flag_code from fct_report_flags
-        union select 'measure', measure from fct_agency_year_measures
+        union select 'measure', measure from fct_report_measures
         union select 'statement', statement from fct_report_statements
         union select 'correction_status', correction_status from fct_corrections
         except select code_set, code from dim_code_label""").fetchall()
@@ -133,7 +133,7 @@ def test_every_flag_and_measure_code_is_labelled(con):
 def test_mf_query_computes_a_ratio_metric(project, con):
     """`mf query` (MetricFlow) of 公开率 by year: Σ disclosed ÷ Σ decided over the canonical reports."""
     tmp = project[0]
-    expected = con.sql("""select report_year, sum(numerator) / sum(denominator) from fct_agency_year_measures
+    expected = con.sql("""select report_year, sum(numerator) / sum(denominator) from fct_report_measures
                           where measure = 'disclosure_rate' and numerator is not null and denominator is not null
                           group by 1 order by 1""").fetchall()
     con.close()
@@ -145,3 +145,32 @@ def test_mf_query_computes_a_ratio_metric(project, con):
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     rows = [line.split(",") for line in (tmp / "rate.csv").read_text().splitlines()[1:]]
     assert [(int(year[:4]), pytest.approx(float(rate))) for year, rate in rows] == expected
+
+
+def test_the_wide_measures_mart_holds_every_measure_of_the_long_one(con):
+    """fct_agency_year_measures: one row per canonical report, a column per measure (and per rate
+    its numerator, denominator and rated flag), the same numbers as fct_report_measures."""
+    long = con.sql("select report_id, measure, value, numerator, denominator, rated, measure_kind "
+                   "from fct_report_measures").fetchall()
+    wide = con.sql("select * from fct_agency_year_measures")
+    columns = wide.columns
+    rows = {r[0]: dict(zip(columns, r)) for r in wide.fetchall()}
+    assert len(rows) == len({r[0] for r in long}) > 0
+    for report, measure, value, numerator, denominator, rated, kind in long:
+        row = rows[report]
+        assert row[measure] == value
+        if kind == "rate":
+            assert (row[f"{measure}_numerator"], row[f"{measure}_denominator"], row[f"{measure}_rated"]) == \
+                (numerator, denominator, rated)
+
+
+def test_the_wide_marts_columns_are_described_from_the_measure_dictionary(con):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("measures_yaml", ROOT / "scripts" / "measures_yaml.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.TARGET.read_text(encoding="utf-8") == script.render()  # the YAML is the script's output
+    described = {name for name, comment in con.sql(
+        "select column_name, comment from duckdb_columns() where table_name = 'fct_agency_year_measures'").fetchall()
+        if comment}
+    assert described == set(con.sql("select * from fct_agency_year_measures limit 0").columns)

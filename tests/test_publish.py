@@ -19,12 +19,9 @@ from ingest.synth import write_corpus
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("published")
-    run(ROOT / "samples" / "raw", tmp / "staging", jobs=1, progress=False)
-    done = publish(tmp / "staging", tmp / "gia.duckdb")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return tmp
+def built(sample_warehouse):
+    """The samples published (conftest's, shared: tests attack copies of it)."""
+    return sample_warehouse.parent
 
 
 @pytest.fixture

@@ -205,6 +205,10 @@ def test_bi_tools_connect_read_only_through_sqlalchemy(built):
     with engine.connect() as c:
         inspector = sqlalchemy.inspect(c)
         assert set(MARTS) <= set(inspector.get_table_names())
+        main = inspector.get_table_names(schema="main")  # what the README tells a BI tool to list
+        assert set(MARTS) <= set(main) and not any(t.startswith(("stg_", "int_")) for t in main)
+        for table in main:  # each one queried as a tool names it, unqualified
+            c.execute(sqlalchemy.text(f'select * from "{table}" limit 1')).fetchall()
         columns = {col["name"]: col for col in inspector.get_columns("dim_report")}  # what a BI tool's dataset editor reads
         assert {"report_id", "agency", "report_year", "is_canonical", "source_url"} <= set(columns)
         assert str(columns["report_year"]["type"]) == "INTEGER"
@@ -260,6 +264,9 @@ def test_data_dictionary_in_chinese_and_english(con):
             union select 'check_status', status from fct_identity_checks
             union select 'review_cell', proceeding || '.' || result from fct_review_litigation
             union select 'application_row', flow from fct_application_intake
+            union select 'layout', layout from dim_report where layout is not null
+            union select 'identity', identity_id from fct_identity_checks
+            union select 'check_kind', check_kind from fct_identity_checks
         )
         select * from used anti join dim_code_label using (code_set, code)""").fetchall()
     assert unlabelled == []

@@ -2,7 +2,8 @@
     Every correction in seeds/corrections.csv, with what became of it: `applied` (the report and
     its cell exist: the cell's value is replaced in int_applications, int_reviews, int_proactive),
     `superseded` (a later correction of the same cell is applied), `report_missing` (no report has
-    that id: the file changed or left the corpus) or `cell_missing` (the report has no such cell).
+    that id: the file changed or left the corpus), `cell_missing` (the report has no such cell) or
+    `not_a_count` (a fraction for a cell of tables 三 or 四, which count).
     Nothing is dropped silently: fct_corrections lists them all, and a warning test reports those
     that no longer apply.
 -#}
@@ -60,6 +61,9 @@ final as (
             when not report_exists then 'report_missing'
             when not cell_exists then 'cell_missing'
             when recency > 1 then 'superseded'
+            -- tables 三 and 四 count requests and cases: a fraction is no correction of a count
+            when split_part(cell, '|', 1) in ('applications', 'reviews')
+                and corrected_value <> round(corrected_value) then 'not_a_count'
             else 'applied'
         end as correction_status
     from ranked

@@ -35,24 +35,7 @@
     ('proactive_penalty_decisions', 'administrative_penalty.decisions'),
     ('proactive_coercion_decisions', 'administrative_coercion.decisions'),
 ] %}
-{#- measure → (numerator, denominator); a count has no denominator -#}
-{%- set measures = [
-    ('requests_received', 'received', none),
-    ('requests_processed', 'processed', none),
-    ('requests_carried_forward', 'carried_forward', none),
-    ('disclosure_rate', 'granted', 'processed'),
-    ('disclosure_rate_with_partial', 'granted + partially_granted', 'processed'),
-    ('disclosure_rate_of_handled', 'granted', 'processed - not_processed - other_handling'),
-    ('denial_rate', 'denied', 'processed'),
-    ('unavailable_rate', 'unavailable', 'processed'),
-    ('not_held_rate', 'not_held', 'processed'),
-    ('not_processed_rate', 'not_processed', 'processed'),
-    ('review_correction_rate', 'review_corrected', 'review_concluded'),
-    ('litigation_correction_rate', 'litigation_corrected', 'litigation_concluded'),
-    ('review_litigation_correction_rate', 'review_corrected + litigation_corrected', 'review_concluded + litigation_concluded'),
-] %}
-{%- for reason in reasons %}{% do measures.append(('denial_rate_' ~ reason, 'denied_' ~ reason, 'processed')) %}{% endfor %}
-{%- for measure, concept in proactive_concepts %}{% do measures.append((measure, measure, none)) %}{% endfor %}
+{%- set measures = measure_definitions() %}
 
 with
 

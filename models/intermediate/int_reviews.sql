@@ -22,7 +22,7 @@ final as (
         cells.review_cell,
         cells.proceeding,
         cells.result,
-        coalesce(corrections.corrected_value, cells.value) as value,
+        coalesce(cast(corrections.corrected_value as bigint), cells.value) as value,  -- a count stays an integer
         cells.value as value_as_printed,
         corrections.cell is not null as corrected,
         corrections.reason as correction_reason,

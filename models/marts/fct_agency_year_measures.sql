@@ -1,53 +1,36 @@
-{#- Every measure of every canonical report (one row per report × measure), with who reported,
-    for which year, and where: what rankings, peers and year-on-year comparisons start from. -#}
+{#- Every measure of every canonical report on one row: each measure's value, and for a rate its
+    numerator, denominator and whether it is rated (the minimum count: dbt var measure_min_count).
+    The same numbers as fct_report_measures (one row per report × measure), for the CLI and BI
+    tools that want a report's measures side by side. Columns: macro measure_definitions(). -#}
 with
 
 measures as (
 
-    select * from {{ ref('int_report_measures') }}
-
-),
-
-reports as (
-
-    select report_id, agency, agency_key, report_year, layout, agency_level, agency_kind, division_status
-    from {{ ref('int_reports') }}
-    where is_canonical
-
-),
-
-agencies as (
-
-    select agency_key, province_code, province_name, prefecture_name, county_name from {{ ref('dim_agency') }}
+    select * from {{ ref('fct_report_measures') }}
 
 ),
 
 final as (
 
     select
-        measures.report_id,
-        reports.agency,
-        reports.agency_key,
-        reports.report_year,
-        make_date(reports.report_year, 1, 1) as report_year_start,
-        reports.layout,
-        reports.agency_level,
-        reports.agency_kind,
-        reports.division_status,
-        agencies.province_code,
-        agencies.province_name,
-        agencies.prefecture_name,
-        agencies.county_name,
-        measures.measure,
-        measures.measure_kind,
-        measures.numerator,
-        measures.denominator,
-        measures.value,
-        measures.rated,
+        report_id,
+        any_value(agency order by measure) as agency,
+        any_value(agency_key order by measure) as agency_key,
+        any_value(report_year order by measure) as report_year,
+        any_value(layout order by measure) as layout,
+        any_value(agency_level order by measure) as agency_level,
+        any_value(province_name order by measure) as province_name,
+        {%- for measure, numerator, denominator in measure_definitions() %}
+        max(value) filter (where measure = '{{ measure }}') as {{ measure }},
+        {%- if denominator %}
+        max(numerator) filter (where measure = '{{ measure }}') as {{ measure }}_numerator,
+        max(denominator) filter (where measure = '{{ measure }}') as {{ measure }}_denominator,
+        bool_or(rated) filter (where measure = '{{ measure }}') as {{ measure }}_rated,
+        {%- endif %}
+        {%- endfor %}
         {{ var('measure_min_count') }} as min_count
     from measures
-    inner join reports using (report_id)
-    left join agencies using (agency_key)
+    group by report_id
 
 )
 

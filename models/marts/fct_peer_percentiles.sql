@@ -5,7 +5,7 @@ with
 
 measures as (
 
-    select * from {{ ref('fct_agency_year_measures') }}
+    select * from {{ ref('fct_report_measures') }}
     where rated and value is not null and report_year is not null and agency_level is not null
 
 ),

@@ -22,7 +22,7 @@ reports as (
 
 measures as (
 
-    select * from {{ ref('fct_agency_year_measures') }}
+    select * from {{ ref('fct_report_measures') }}
 
 ),
 
