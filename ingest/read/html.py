@@ -29,9 +29,12 @@ _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:]*)\b[^>]*>")
 # the common lowercase inline tags, and the <p> Word wraps a cell's text in, go first in one C-level pass
 _COMMON_INLINE = re.compile(r"</?(?:span|font|o:p|strong|b|em|i|u|a)(?:\s[^>]*)?>")
 _CELL_PARAGRAPH = re.compile(r"(<t[dh]\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</t[dh]>)")
-_META_TAG = re.compile(rb"<meta\s[^>]*>")
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
+_META_NAME = re.compile(r"""\sname\s*=\s*["']?([\w.:-]+)""", re.I)
+_META_CONTENT = re.compile(r"""\scontent\s*=\s*["']([^"'>]*)""", re.I)
 _MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
 _SCRIPT_TAG = re.compile(rb"<(/?)(su[bp])\b[^>]*>")  # <sup>, <sub>: in the page's folded bytes
+_STYLE_OR_SCRIPT = re.compile(rb"<s(?:tyle|u[bp])\b")
 _CLASS_OR_ID = re.compile(rb"""\s(class|id)\s*=\s*(?:"([^"]*)|'([^']*)|([^\s>]*))""")
 _STYLE_ELEMENT = re.compile(rb"<style\b[^>]*>")
 _SUPERSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
@@ -48,18 +51,17 @@ def looks_like_html(text: str) -> bool:
 def html_document(text: str) -> Document:
     folded = _folded(text)
     warnings = []
-    sheet = _stylesheet(text, folded)
+    present = {m.group() for m in _STYLE_OR_SCRIPT.finditer(folded)}  # one pass for both
+    sheet = _stylesheet(text, folded) if b"<style" in present else css.Stylesheet()
     text, dropped = _drop_hidden(text, folded, sheet)
     if dropped:
         warnings.append(f"hidden_content_dropped:{dropped}")
     if sheet.not_applied:  # a hiding rule of a selector not followed: what it hides may be read
         warnings.append(f"hidden_css_not_applied:{sheet.not_applied}")
-    if b"<su" in folded:
+    if present - {b"<style"}:
         text = _script_digits(text)
-    end = _tags_end(text)
-    text = _COMMON_INLINE.sub("", text[:end]) + text[end:]
-    end = _tags_end(text)
-    text = _CELL_PARAGRAPH.sub(r"\1\2", text[:end]) + text[end:]
+    text = _sub_in_tags(_COMMON_INLINE, "", text)
+    text = _sub_in_tags(_CELL_PARAGRAPH, r"\1\2", text)
     lines = _Lines([m.start() for m in re.finditer("\n", text)])
     _scan(text, lines)
     head = text[: text.find("<body")] if "<body" in text else text[:20000]
@@ -74,6 +76,14 @@ def _tags_end(text: str) -> int:
     return text.rfind(">") + 1
 
 
+def _sub_in_tags(pattern: re.Pattern, replacement: str, text: str) -> str:
+    """``pattern.sub`` up to the page's last ``>`` (the rest, with no ``<``, as a whole: no copy)."""
+    end = _tags_end(text)
+    if "<" not in text[end:]:
+        return pattern.sub(replacement, text)
+    return pattern.sub(replacement, text[:end]) + text[end:]
+
+
 def _folded(text: str) -> bytes:
     """The page's ASCII letters lowercased, one byte a character (others ``?``), with the letters
     ``re.I`` also takes for them (ſ for s; İ, ı for i): tags and words found in it are at the same
@@ -85,19 +95,16 @@ def _folded(text: str) -> bytes:
 
 
 def _page_fields(head: str) -> dict[str, str]:
-    """The page's own fields: ``<meta name=… content=…>`` (a tag at a time, its attributes read
-    once: a pattern reaching from ``name`` to ``content`` over a tag was cubic in unclosed tags)."""
+    """The page's own fields: ``<meta name=… content=…>``, a tag at a time (a pattern reaching from
+    ``name`` to ``content`` over the page was cubic in unclosed tags; within one tag it is bounded)."""
     fields = {}
-    folded = _folded(head)
-    for m in _META_TAG.finditer(folded, 0, _tags_end(head)):
-        attrs = attributes(head[m.start():m.end()])
-        name, content = attrs.get("name", "").strip(), attrs.get("content", "").strip()
-        if name and content and _FIELD_NAME.fullmatch(name) and name not in fields:
-            fields[name] = content
+    for tag in _META_TAG.finditer(head, 0, _tags_end(head)):
+        name, content = _META_NAME.search(tag.group()), _META_CONTENT.search(tag.group())
+        if name and content and (value := html.unescape(content.group(1)).strip()):
+            fields[name.group(1)] = value
     return fields
 
 
-_FIELD_NAME = re.compile(r"[\w.:-]+")
 
 
 def _script_digits(text: str) -> str:
@@ -279,7 +286,7 @@ def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, 
     naming a class, id or tag a rule of the page's sheets hides. Judged with its attributes decoded
     (``style=&#100;isplay:none`` hides)."""
     # a numeric character reference in a tag may spell a hiding word (no named one spells a letter)
-    candidates = _hiding_words(folded) + _places(folded, b"&#")
+    candidates = _hiding_words(folded) + _numeric_references(folded)
     candidates += _sheet_targets(folded, sheet)
     if not candidates:
         return text, 0
@@ -293,7 +300,8 @@ def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, 
         if tag is None:
             continue
         name = tag.group(1).lower()
-        if not css.hidden(name, css.attributes(tag.group()), sheet):
+        if not (sheet.rules or _MAY_HIDE.search(folded, tag.start(), tag.end())) \
+                or not css.hidden(name, css.attributes(tag.group()), sheet):
             continue
         end = tag.end() if name in _VOID_TAGS or tag.group().endswith("/>") else _element_end(text, folded, name, tag.end())
         dropped += _reads_as_report(_visible_text(text[tag.end():end]))
@@ -305,9 +313,10 @@ def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, 
 def _reads_as_report(fragment: str) -> bool:
     """Hidden text worth a warning: a number among Chinese text (a label and a value), not a
     widget's markup."""
-    return any(c.isdigit() for c in fragment) and _CJK.search(fragment) is not None
+    return _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
 
 
+_DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -322,8 +331,6 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 def _stylesheet(text: str, folded: bytes) -> css.Stylesheet:
     """The rules of the page's ``<style>`` elements."""
     sheet = css.Stylesheet()
-    if b"<style" not in folded:
-        return sheet
     for m in _STYLE_ELEMENT.finditer(folded, 0, _tags_end(text)):
         close = folded.find(b"</style", m.end())
         sheet.add(text[m.end():close if close >= 0 else len(text)])
@@ -370,6 +377,17 @@ def _hiding_words(folded: bytes) -> list[int]:
     return [at for word in (b"display", b"hidden", b"visibility") for at in _places(folded, word)]
 
 
+def _numeric_references(folded: bytes) -> list[int]:
+    """Where ``&#`` is printed (found from each ``&``: a search for the pair is 10x slower here)."""
+    places = []
+    at = folded.find(b"&")
+    while at >= 0:
+        if folded[at + 1:at + 2] == b"#":
+            places.append(at)
+        at = folded.find(b"&", at + 1)
+    return places
+
+
 def _places(folded: bytes, word: bytes) -> list[int]:
     places = []
     at = folded.find(word)
@@ -379,6 +397,9 @@ def _places(folded: bytes, word: bytes) -> list[int]:
     return places
 
 
+# what a tag that hides by itself holds (in the folded page): the words of a hiding value, the
+# hidden attribute, or what could spell them (a character reference, a CSS escape)
+_MAY_HIDE = re.compile(rb"none|hidden|collapse|&#|\\")
 _LIKE_ASCII = (("\u017f", "s"), ("\u0130", "i"), ("\u0131", "i"))
 
 
