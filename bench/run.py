@@ -1,15 +1,17 @@
 """Benchmarks per family of report, as users get them: ingest throughput, CPU and peak memory against
 a plain read of the same files; `dbt build` time and peak memory; the latency of the analyses/ queries.
 
-    python bench/run.py [--families text,html,pdf,generated] [--sizes 1000,10000,100000]
+    python bench/run.py [--families text,pipe,html,pdf,generated] [--sizes 1000,10000,100000]
                         [--against REF] [--repeats 3] [--data bench/data] [--markdown BENCHMARKS.md]
     python bench/run.py --quick     # every family at 500 reports once, in a temporary folder: a few minutes
 
 Families: *text*, *html* and *pdf* are copies of the real sample reports in samples/raw (the dev
 corpus's ten: page text and markdown; the Word-exported web page; the PDF), each copy made distinct
 by bytes after the report (trailing spaces and tabs; a PDF comment after %%EOF), so every copy is
-its own report. *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). Corpora
-are kept under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
+its own report; *pipe* copies only the five page texts printing pipe tables (000–004), the clean
+case the fast path reads (ingest/fast.py). *generated* is `python -m ingest.synth` (mixed layouts and shapes, seed 3). *scan* is
+the Word fixtures' PDFs as page images (``--scan-reports`` of them, read by OCR). Corpora are kept
+under --data (with --quick, a temporary folder removed at the end). Accuracy is scored with
 ../shared/tools/score_staging.py when it is there (it is not part of the repository).
 
 With ``--against REF`` every ingest runs alternately on this tree and on REF (a git worktree of it),
@@ -45,10 +47,12 @@ DEV = ROOT / "samples"  # the dev corpus's ten real reports (raw/) and their han
 SCORER = ROOT.parent / "shared" / "tools" / "score_staging.py"
 QUICK_SIZE = 500
 SEED = 3
-REAL = {"text": (".txt", ".md"), "html": (".html", ".htm"), "pdf": (".pdf",)}
+REAL = {"text": (".txt", ".md"), "pipe": (".txt",), "html": (".html", ".htm"), "pdf": (".pdf",)}
+PIPE = ("000", "001", "002", "003", "004")  # the dev reports printing their tables as pipe tables (page text)
 # copies of one real file stop telling anything new long before they fill a disk (10,000 copies of
 # the 262 KB web page are 2.6 GB, and 1,000 of it or of the PDF already take minutes per run)
-LARGEST = {"text": 100_000, "html": 1_000, "pdf": 1_000, "generated": 100_000}
+LARGEST = {"text": 100_000, "pipe": 10_000, "html": 1_000, "pdf": 1_000, "generated": 100_000,
+           "scan": 0}  # scan: --scan-reports
 FULL_REPEATS_UP_TO = 10_000  # larger corpora are measured once per version
 
 
@@ -79,7 +83,8 @@ def real_corpus(family: str, root: Path, n: int) -> Path:
         return raw
     shutil.rmtree(root, ignore_errors=True)
     raw.mkdir(parents=True)
-    sources = sorted(p for p in (DEV / "raw").iterdir() if p.suffix.lower() in REAL[family])
+    sources = sorted(p for p in (DEV / "raw").iterdir()
+                     if p.suffix.lower() in REAL[family] and (family != "pipe" or p.name[:3] in PIPE))
     datas = [p.read_bytes() for p in sources]
     for i in range(n):
         src = sources[i % len(sources)]
@@ -178,9 +183,60 @@ def bench_ingest(family: str, n: int, data: Path, jobs: int, trees: dict[str, Pa
             print(f"[{family} {n}] ingest, {name}, run {k + 1} …", flush=True)
             runs[name].append(ingest(tree, raw, root / f"staging_{name}", jobs))
     r["ingest"] = {name: median_runs(rs) for name, rs in runs.items()}
+    r["fast_share"] = fast_share(root / "staging_this")
     if family == "generated" and n <= FULL_REPEATS_UP_TO:
         r["accuracy"] = accuracy(root / "staging_this", root / "gold")
     return r
+
+
+def fast_share(staging: Path) -> float | None:
+    """The share of reports whose tables the fast path read (ingest/fast.py), None before it existed."""
+    reports = staging / "reports.parquet"
+    names = duckdb.sql(f"describe select * from read_parquet('{reports}')").fetchall()
+    if not any(name == "read_path" for name, *_ in names):
+        return None
+    return duckdb.sql(f"select avg((read_path = 'fast')::int) from read_parquet('{reports}')").fetchone()[0]
+
+
+def bench_scan(n: int, data: Path, jobs: int) -> dict:
+    """The scan family: ``n`` scanned reports (the Word fixtures' PDFs as page images, JPEG quality 60,
+    turned 1°; each copy its own bytes), read by OCR: pages/s, CPU seconds a page, peak memory."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from renderings import degraded, page_images, scan_pdf
+
+    root = data / "scan" / str(n)
+    raw = root / "raw"
+    sources = sorted((ROOT / "tests" / "fixtures").glob("word_*.pdf"))
+    if not (raw.exists() and sum(1 for _ in raw.iterdir()) == n):
+        shutil.rmtree(root, ignore_errors=True)
+        raw.mkdir(parents=True)
+        scans = [scan_pdf([degraded(p, quality=60, angle=1.0) for p in page_images(s.read_bytes(), 150)], 150)
+                 for s in sources]
+        for i in range(n):
+            (raw / f"scan_{i:04d}.pdf").write_bytes(distinct_copy(scans[i % len(scans)], ".pdf", i))
+    print(f"[scan {n}] ingest …", flush=True)
+    run = ingest(ROOT, raw, root / "staging_this", jobs)
+    pages = duckdb.sql(f"select sum(ocr_pages)::int from '{root / 'staging_this' / 'reports.parquet'}'").fetchone()[0]
+    return {"reports": n, "pages": pages, "s": run["s"], "cpu_s": run["cpu_s"], "peak_mb": run["peak_mb"],
+            "accuracy": accuracy(root / "staging_this", _scan_gold(root, raw, sources))}
+
+
+def _scan_gold(root: Path, raw: Path, sources: list[Path]) -> Path:
+    """The fixtures' answers, one per scanned copy."""
+    gold = root / "gold"
+    gold.mkdir(exist_ok=True)
+    answers = [json.loads(Path(f"{s}.json").read_text(encoding="utf-8")) for s in sources]
+    for i, p in enumerate(sorted(raw.iterdir())):
+        (gold / f"{p.name}.json").write_text(json.dumps({**answers[i % len(answers)], "source": p.name}), encoding="utf-8")
+    return gold
+
+
+def scan_lines(scan: dict | None) -> list[str]:
+    if not scan:
+        return []
+    return [f"- *scan* (OCR), {scan['reports']:,} scanned reports, {scan['pages']} pages read: "
+            f"{scan['pages'] / scan['s']:.2f} pages/s, {scan['cpu_s'] / scan['pages']:.1f} CPU s a page, peak "
+            f"{scan['peak_mb']:,.0f} MB; accuracy {scan['accuracy']}."]
 
 
 def dbt_env(staging: Path, warehouse: Path, memory_limit: str | None = None) -> dict:
@@ -324,7 +380,8 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         "",
         "## Ingest",
         "",
-        "Families: *text* — copies of the 8 real page-text and markdown reports of the dev corpus; *html* — of "
+        "Families: *text* — copies of the 8 real page-text and markdown reports of the dev corpus; *pipe* — of "
+        "its 5 page-text reports printing pipe tables (000–004); *html* — of "
         "its Word-exported web page (262 KB); *pdf* — of its 5-page PDF; *generated* — `ingest.synth`, mixed "
         "shapes. Each copy differs in bytes after the report, so each is its own report.",
         "",
@@ -334,6 +391,8 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
         *rows,
         "",
         *pdf_pages(ingests),
+        *fast_shares(ingests),
+        *scan_lines(meta.get("scan")),
         "- *CPU ms/report*: user + system time of the ingest and its workers, per report (2 cores: "
         "reports/s ≈ 2000 ÷ CPU ms when both are busy).",
         "- *÷ plain read*: ingest time over the time to read every file once from a warm page cache.",
@@ -374,6 +433,12 @@ def markdown(ingests: list[dict], dbts: list[dict], meta: dict) -> str:
     return "\n".join(lines)
 
 
+def fast_shares(ingests: list[dict]) -> list[str]:
+    shares = [f"{r['family']} {r['reports']:,}: {r['fast_share']:.0%}" for r in ingests if r.get("fast_share") is not None]
+    return [f"- *read fast*: the share of reports whose tables the fast path read (`reports.read_path`, this tree): "
+            f"{', '.join(shares)}."] if shares else []
+
+
 def pdf_pages(ingests: list[dict]) -> list[str]:
     """Pages per second of the PDF family (its copies have the pages of the dev corpus's PDFs)."""
     import pypdfium2
@@ -397,7 +462,9 @@ def pdf_pages(ingests: list[dict]) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--families", default="text,html,pdf,generated", help="comma-separated: text,html,pdf,generated")
+    ap.add_argument("--families", default="text,pipe,html,pdf,generated,scan",
+                    help="comma-separated: text,pipe,html,pdf,generated,scan")
+    ap.add_argument("--scan-reports", type=int, default=4, help="scanned reports of the scan family (4 pages each)")
     ap.add_argument("--sizes", default="1000,10000,100000",
                     help="comma-separated corpus sizes (each family up to its largest: " +
                          ", ".join(f"{k} {v:,}" for k, v in LARGEST.items()) + ")")
@@ -455,6 +522,10 @@ def measure(args: argparse.Namespace, families: list[str], sizes: list[int], met
     try:
         ingests, dbts = [], []
         for family in families:
+            if family == "scan":
+                meta["scan"] = bench_scan(args.scan_reports, args.data, args.jobs)
+                print(json.dumps(meta["scan"], indent=1), flush=True)
+                continue
             for n in (s for s in sizes if s <= LARGEST[family]):
                 ingests.append(bench_ingest(family, n, args.data, args.jobs, trees, args.repeats))
                 print(json.dumps(ingests[-1], indent=1), flush=True)

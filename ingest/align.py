@@ -66,10 +66,20 @@ class FormLabels:
     sub_row_marks: tuple[frozenset[str], ...]  # per 2021 sub-row of 其他处理: the bigrams no other row's label has
 
     def application_scores(self, records: list[Record], j: int) -> tuple[float, ...]:
-        """How much the label texts that may name record ``j``'s values read like each row's."""
+        """How much the label texts that may name record ``j``'s values read like each row's. Kept
+        in the record (finding table 三, aligning it and the fast path ask again), for the record
+        after it: the text below the values that may continue the label is that record's."""
+        rec = records[j]
+        after = records[j + 1] if j + 1 < len(records) else None
+        kept = rec.__dict__.get("application_scores")
+        if kept is not None and kept[0] is self and kept[1] is after:
+            return kept[2]
         evidence = row_evidence(records, j)
         scores = self.applications.scores(evidence[0])
-        return tuple(map(max, scores, self.applications.scores(evidence[1]))) if len(evidence) > 1 else scores
+        if len(evidence) > 1:
+            scores = tuple(map(max, scores, self.applications.scores(evidence[1])))
+        rec.__dict__["application_scores"] = (self, after, scores)
+        return scores
 
 
 @lru_cache(maxsize=4)
@@ -105,6 +115,15 @@ def tables_span(text: str) -> tuple[int, int]:
     start = max(0, m.start() - ANCHOR_BACKOFF) if m else 0
     last = max((m.start() for m in _LAST_HEADER.finditer(text, start)), default=-1)
     return start, min(len(text), last + VALUES_REACH) if last >= start else len(text)
+
+
+def layout_by_labels(form: Form, table_text: str) -> str | None:
+    """The layout the tables' own text says, when it does: two or more of the labels and headers
+    only that layout prints, and more of them than of the other's (``table_text`` as match keys)."""
+    evidence = {layout: sum(m in table_text for m in form.layout_markers(layout)) for layout in LAYOUTS}
+    top = max(evidence.values())
+    leaders = [lay for lay in LAYOUTS if evidence[lay] == top]
+    return leaders[0] if top >= 2 and len(leaders) == 1 else None
 
 
 # --- table 三 -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .align import AlignedTable
 from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_digits, is_run, pieces_of, \
     solve_table
 from .form import Form
-from .read import BLANK_CELL, FOOTNOTE, normalise
+from .read import BLANK_CELL, FOOTNOTE, UNCERTAIN, normalise
 from .records import BLANK, Token
 
 
@@ -44,7 +44,8 @@ class TableResult:
 
 
 def _cell(tok: Token) -> Cell:
-    return Cell(None if tok.kind == BLANK else tok.value, "" if tok.raw == BLANK_CELL else tok.printed, tok.line)
+    return Cell(None if tok.kind == BLANK else tok.value, "" if tok.raw in (BLANK_CELL, UNCERTAIN) else tok.printed,
+                tok.line)
 
 
 def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[str]) -> list[Cell] | None:
@@ -56,8 +57,8 @@ def printed_cells(code: str, tokens: list[Token] | None, n: int, warnings: list[
             warnings.append(f"footnote_marker:{code}:{t.printed}")
     if len(tokens) == n:
         for i, t in enumerate(tokens):
-            if t.kind == BLANK:
-                warnings.append(f"cell_blank:{code}:{i + 1}")
+            if t.kind == BLANK:  # a number OCR could not read with confidence, or a cell printed blank
+                warnings.append(f"{'cell_uncertain' if t.raw == UNCERTAIN else 'cell_blank'}:{code}:{i + 1}")
         return [_cell(t) for t in tokens]
     printed = [t for t in tokens if t.kind != BLANK]
     if len(printed) == n:  # blank cells padding the row

@@ -9,8 +9,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,27 +19,27 @@ from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
 from .copies import FirstPaths, as_copies, drop_earlier_copies
-from .files import Entry, FileList, NotRead, file_stamp, list_files, read_file, stamp
-from .workers import Workers, parsing
+from .files import Entry, FileList, NotRead, file_stamp, list_files, read_file
 from .form import load_form
+from .options import MAX_BYTES, MAX_MEMORY, PARSE_SECONDS, parse
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .read import build_tables, source_format_of
 from .staging import LOCK_FILE, MixedStaging, StagingWriter, to_tables
+from .workers import Workers, parsing
 
-MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
-PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
-MAX_MEMORY = 2 * 2**30  # what a worker may take beyond its start to parse one file (a 32 MB PDF needs far less)
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
+CHUNK_PAGED = 4  # … or this many PDFs and images (scans take seconds a page: the progress moves on)
 _WORKER: dict = {}
 
 
-def _init_worker(sources: dict[str, str], version: str, max_bytes: int) -> None:
+def _init_worker(sources: dict[str, str], version: str, max_bytes: int, ocr: bool = True) -> None:
     """A worker process (ingest.workers: it dies with the run, even one killed by SIGKILL, and
     runs without automatic cyclic GC, which walked the long-lived caches again and again, 7% of
     the time; _parse_chunk collects the young generations after each chunk)."""
     locks.forget_inherited()
-    _WORKER.update(form=load_form(), sources=sources, columns=list(sources), version=version, max_bytes=max_bytes)
+    _WORKER.update(form=load_form(), sources=sources, columns=list(sources), version=version, max_bytes=max_bytes,
+                   ocr=ocr, settings=(sources, version, max_bytes, ocr))
 
 
 def _parse_file(entry: Entry) -> ParsedReport:
@@ -61,7 +61,7 @@ def _parse_file(entry: Entry) -> ParsedReport:
         rep.warnings.append(f"unreadable:{e.reason if isinstance(e, NotRead) else 'os_error:' + str(e.strerror)}")
         return rep
     try:
-        rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"])
+        rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"], _WORKER["ocr"])
     except MemoryError:  # past the worker's memory limit in Python code (C code dies of it: see workers)
         rep = _unreadable(entry, report_id(raw), "unreadable:resource_limit")
     except Exception as e:  # a parser bug must cost one file, not the run
@@ -143,19 +143,28 @@ def _tables(reports: list[ParsedReport], extras: list[dict], with_cells: list[bo
 
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
-        seconds: float = PARSE_SECONDS, memory: int = MAX_MEMORY) -> Counter:
+        seconds: float = PARSE_SECONDS, ocr: bool = True, executor: str = "local",
+        scheduler: str | None = None, memory: int = MAX_MEMORY) -> Counter:
     """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused.
     One ingest writes a staging folder at a time (locks.Busy otherwise). Each file is parsed in a
-    worker process within ``seconds`` and ``memory`` bytes (0: no limit)."""
+    local worker process within ``seconds`` and ``memory`` bytes (0: no limit; ingest.workers).
+    ``executor`` ``dask`` parses on a Dask cluster (``scheduler``'s address; a local one when None)
+    instead: the same chunks, the same staging (the cluster's workers, not these limits, bound a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with locks.holding(out_dir / LOCK_FILE, f"staging folder {out_dir}"):
-        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, memory)
+        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, ocr, executor, scheduler,
+                    memory)
 
 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
-         full: bool, max_bytes: int, seconds: float, memory: int) -> Counter:
+         full: bool, max_bytes: int, seconds: float, ocr: bool = True, executor: str = "local",
+         scheduler: str | None = None, memory: int = MAX_MEMORY) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
-    settings = (manifest.sources, ingest_version(manifest.digest, max_bytes, seconds, memory), max_bytes)
+    settings = (manifest.sources, ingest_version(manifest.digest, max_bytes, seconds, memory, ocr), max_bytes, ocr)
+    if executor == "dask":
+        from .cluster import DaskPool
+        with DaskPool(scheduler, jobs, settings) as pool:
+            return _ingest(raw_dir, out_dir, manifest, settings, pool, pool.workers, progress, full)
     workers = jobs or os.cpu_count() or 1
     # the workers fork before the file list and the staged set are read: forked later, each held
     # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)
@@ -168,7 +177,7 @@ def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | N
 
 
 def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings: tuple,
-            pool: Workers, workers: int, progress: bool | None, full: bool) -> Counter:
+            pool, workers: int, progress: bool | None, full: bool) -> Counter:
     with list_files(raw_dir) as entries, FileList() as changed, FirstPaths() as first:
         rows = manifest.match(e.rel for e in entries)
         staged = None if full else Staged.load(out_dir, settings[1])
@@ -186,7 +195,9 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
             return stats
         stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
 
-        results = pool.map(_chunks(tasks, rows, manifest), ahead=2 * (workers + 1))
+        chunks = _chunks(tasks, rows, manifest)
+        ahead = 2 * (workers + 1)
+        results = pool.map(chunks, ahead) if isinstance(pool, Workers) else _in_order(pool, _parse_chunk, chunks, ahead)
         with StagingWriter(out_dir, manifest.columns) as writer, \
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
@@ -196,6 +207,8 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
                 tables = drop_earlier_copies(tables, first)
                 writer.add(tables)
                 _count(stats, tables["reports"])
+                if stats["ocr_pages"]:
+                    bar.set_postfix_str(f"{stats['ocr_pages']} pages OCR'd", refresh=False)
                 bar.update(tables["reports"].num_rows)
             if first.reordered:  # a file read comes before rows reused for the same bytes
                 writer.fix_reports = lambda reports: _recounted(stats, reports, as_copies(reports, first))
@@ -219,15 +232,30 @@ def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, un
 
 
 def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest) -> Iterator[list]:
-    """Worker tasks of CHUNK_FILES files: each file with its manifest row and shared bare name."""
-    chunk = []
+    """Worker tasks of CHUNK_FILES files (CHUNK_PAGED of PDFs and images, which may be scans read
+    at seconds a page: the progress moves on): each file with its manifest row and shared bare name."""
+    chunk, paged = [], 0
     for e in tasks:
         chunk.append((e, rows.get(e.rel), manifest.ambiguous(e.rel)))
-        if len(chunk) == CHUNK_FILES:
+        paged += source_format_of(e.suffix) in ("pdf", "image")
+        if len(chunk) == CHUNK_FILES or paged == CHUNK_PAGED:
+            paged = 0
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def _in_order(pool, fn, items: Iterable, ahead: int) -> Iterator:
+    """``fn`` over ``items`` on a pool with ``submit`` (the Dask executor's), the results in order,
+    at most ``ahead`` tasks out at a time."""
+    out: deque = deque()
+    for item in items:
+        if len(out) >= ahead:
+            yield out.popleft().result()
+        out.append(pool.submit(fn, item))
+    while out:
+        yield out.popleft().result()
 
 
 def _before_fork() -> None:
@@ -278,8 +306,17 @@ def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
     return after
 
 
+def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
+    """``after``, with the summary's count of copies as it has them."""
+    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
+    stats["warning:duplicate_of"] += count(after) - count(before)
+    return after
+
+
 def _count(stats: Counter, reports: pa.Table) -> None:
     stats["files"] += reports.num_rows
+    stats.update(f"format:{f}" for f in reports.column("source_format").to_pylist())
+    stats["ocr_pages"] += pc.sum(reports.column("ocr_pages")).as_py() or 0
     stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
     stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
 
@@ -290,6 +327,9 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
     if stats["unchanged"] or stats["moved"]:
         lines.append(f"  reused from the last run: {stats['unchanged']} unchanged, {stats['moved']} staged under another path")
     lines.append("  " + ", ".join(f"{s} {stats[f'status:{s}']}" for s in STATUSES))
+    formats = sorted(((k.split(":", 1)[1], v) for k, v in stats.items() if k.startswith("format:")),
+                     key=lambda kv: (-kv[1], kv[0]))
+    lines.append("  formats: " + ", ".join(f"{k} {v}" for k, v in formats) + f"; pages OCR'd {stats['ocr_pages']}")
     warnings = sorted(((k.split(":", 1)[1], v) for k, v in stats.items() if k.startswith("warning:")),
                       key=lambda kv: (-kv[1], kv[0]))
     if warnings:
@@ -309,48 +349,15 @@ def reason(e: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m ingest",
-        description="Read China OGI annual reports (政府信息公开工作年度报告: .html, .txt, .md, .pdf, .docx) "
-                    "under RAW_DIR and write the staging Parquet files (reports, applications, reviews, proactive).",
-        epilog="Every file under RAW_DIR gets a row in reports.parquet with a status: parsed (all three tables "
-               "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
-               "no_text_layer (a scanned PDF), unsupported (a format not read: .doc, .wps, .ofd, images …, named "
-               "in the warning), unreadable (empty, binary, undecodable, a broken or encrypted PDF, not a regular "
-               "file, a symlink out of RAW_DIR, a parse over the time or memory limit, a crash of the parser), too_large "
-               "(over --max-bytes, not read). Each file is parsed in a worker process: one that crashes, hangs or "
-               "runs out of memory costs only its file. Every warning is stored in reports.warnings. One ingest writes a staging folder at a time.")
-    ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
-    ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
-                    help="where to write the Parquet files (default: ./staging)")
-    ap.add_argument("--manifest", type=Path, metavar="CSV",
-                    help="CSV with a 'path' column (relative to RAW_DIR; a bare file name when only one file has it) "
-                         "and any of title, agency, report_year, published_at (override what the parser found) plus "
-                         "extra columns kept in reports.parquet; problems are listed after the run")
-    ap.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
-    bar = ap.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="always show the progress bar (default: only on a terminal)")
-    bar.add_argument("--no-progress", dest="progress", action="store_false")
-    ap.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
-                    help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
-    ap.add_argument("--timeout", type=float, default=PARSE_SECONDS, metavar="SECONDS",
-                    help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
-    ap.add_argument("--max-memory", type=int, default=MAX_MEMORY >> 20, metavar="MB",
-                    help=f"memory a worker may take to parse one file; a file that needs more is given up: "
-                         f"unreadable:resource_limit (default {MAX_MEMORY >> 20}; 0: none)")
-    ap.add_argument("--full", action="store_true",
-                    help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
-    ap.add_argument("--quiet", action="store_true", help="no summary")
-    args = ap.parse_args(argv)
-    if not args.raw_dir.is_dir():
-        ap.error(f"RAW_DIR {args.raw_dir} is not a folder")
-    if args.manifest and not args.manifest.is_file():
-        ap.error(f"manifest {args.manifest} not found")
+    return execute(parse(argv))
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run the ingest the options ``args`` (``ingest.options``) ask for; the exit status."""
     started = time.perf_counter()
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
-                    args.timeout, args.max_memory << 20)
+                    args.timeout, args.ocr, args.executor, args.scheduler, args.max_memory << 20)
     except (locks.LockError, manifests.ManifestError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2

@@ -144,9 +144,16 @@ def agreed(options: Sequence[Sequence[int | None]]) -> list[int | None]:
 # --- a table's identities, solved across its rows ------------------------------------------------
 
 
-def identity_instances(form: Form, table: str, layout: str, rows: list[str], columns: list[str]) -> list[tuple[str, Instance]]:
+def identity_instances(form: Form, table: str, layout: str, rows: Sequence[str],
+                       columns: Sequence[str]) -> tuple[tuple[str, Instance], ...]:
     """The seed's identities (``*`` = for each row / column) as concrete equations, each with a name
     such as ``outcome_total:natural_person``."""
+    return _identity_instances(form, table, layout, tuple(rows), tuple(columns))
+
+
+@lru_cache(maxsize=64)  # a table's rows come in a few shapes: built once, not per report
+def _identity_instances(form: Form, table: str, layout: str, rows: tuple[str, ...],
+                        columns: tuple[str, ...]) -> tuple[tuple[str, Instance], ...]:
     out: list[tuple[str, Instance]] = []
     for identity_id, terms in form.identity_terms(table, layout).items():
         row_wild = any(t.row_code == WILDCARD for t in terms)
@@ -157,7 +164,7 @@ def identity_instances(form: Form, table: str, layout: str, rows: list[str], col
                             (r if t.row_code == WILDCARD else t.row_code, c if t.column_code == WILDCARD else t.column_code))
                            for t in terms)
                 out.append((":".join(x for x in (identity_id, r, c) if x), eq))
-    return out
+    return tuple(out)
 
 
 @dataclass

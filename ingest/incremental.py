@@ -25,15 +25,17 @@ STAMP = ("size_bytes", "mtime_ns", "ctime_ns", "inode")  # the staged columns of
 SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "division_changes.csv", "agency_aliases.csv")
 
 
-def ingest_version(manifest_digest: str = "", max_bytes: int = 0, seconds: float = 0, memory: int = 0) -> str:
-    """Changes whenever the parser, the form, the manifest or a limit (size, time, memory) does:
-    staged rows of another version are parsed again, and replaced."""
+def ingest_version(manifest_digest: str = "", max_bytes: int = 0, seconds: float = 0, memory: int = 0,
+                   ocr: bool = True) -> str:
+    """Changes whenever the parser, the form, the manifest, a limit (size, time, memory) or OCR on/off
+    does: staged rows of another version are parsed again, and replaced."""
     h = hashlib.sha256()
     sources = sorted(Path(__file__).parent.rglob("*.py")) + [seeds_dir() / name for name in SEEDS_READ]
     for path in sources:
         h.update(path.relative_to(Path(__file__).parent.parent).as_posix().encode() if path.suffix == ".py" else path.name.encode())
         h.update(path.read_bytes())
-    h.update(f"manifest:{manifest_digest}\nmax_bytes:{max_bytes}\nseconds:{seconds:g}\nmemory:{memory}".encode())
+    h.update(f"manifest:{manifest_digest}\nmax_bytes:{max_bytes}\nseconds:{seconds:g}\nmemory:{memory}".encode()
+             + (b"" if ocr else b"\nno_ocr"))
     return h.hexdigest()[:12]
 
 

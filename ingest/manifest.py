@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 FIELDS = ("title", "agency", "report_year", "published_at")  # fill or override what the parser found
-RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "info_fee_yuan", "status",
-            "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version", "contact_address", "division_code",
+RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "read_path", "info_fee_yuan",
+            "status", "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version", "contact_address", "division_code",
             "division_status", "division_source", "division_candidates", "township", "agency_level", "agency_kind",
             "agency_key", "division_vintage", "info_fee_fen", "ctime_ns", "inode")
 YEARS = range(1990, 2101)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from . import metadata
 from .agency import AgencyPlace
 from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
-    find_reviews, form_labels, review_values, tables_span
+    find_reviews, form_labels, layout_by_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
+from .digits import identity_instances
+from .fast import read_clean
 from .form import LAYOUTS, Form, load_form
 from .read import Document, NoTextLayer, Unreadable, UnsupportedFormat, read_document, source_format_of
 from .labels import label_key
@@ -20,6 +22,7 @@ from .statements import Statement, in_source, read_statements
 PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER = "parsed", "partial", "no_tables", "no_text_layer"
 UNSUPPORTED, UNREADABLE, TOO_LARGE = "unsupported", "unreadable", "too_large"
 STATUSES = (PARSED, PARTIAL, NO_TABLES, NO_TEXT_LAYER, UNSUPPORTED, UNREADABLE, TOO_LARGE)
+FAST, FULL = "fast", "full"  # which reader read the tables (see ingest/fast.py)
 
 
 @dataclass
@@ -42,8 +45,10 @@ class ParsedReport:
     info_fee_yuan: float | None = None  # the contract's double: set only when it holds the fee exactly
     info_fee_fen: int | None = None  # the fee exactly, in fen
     contact_address: str | None = None
+    ocr_pages: int = 0  # pages read by OCR
     place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
     warnings: list[str] = field(default_factory=list)
+    read_path: str | None = None  # FAST or FULL: which reader read the tables (None: the file was not read)
     # cells with the source line (and page) they are printed on
     applications: dict[str, list[Cell]] = field(default_factory=dict)  # row code → cell per applicant
     reviews: dict[str, Cell] = field(default_factory=dict)
@@ -80,14 +85,18 @@ def fee_in_fen(yuan: Decimal | None, warnings: list[str]) -> tuple[int | None, f
     return int(fen), int(fen) / 100
 
 
-def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None) -> ParsedReport:
+def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None,
+                 ocr: bool = True, fast: bool = True) -> ParsedReport:
+    """The report a file's bytes hold. ``ocr``: scans and page images are read by OCR (off: status
+    no_text_layer). ``fast``: tables printed cleanly are read by the fast path (``ingest.fast``: the
+    same result, sooner); off, the full reader reads every report."""
     form = form or load_form()
     rep = ParsedReport(report_id=report_id(raw), source_path=source_path, source_format=source_format_of(suffix),
                        status=UNREADABLE, size_bytes=len(raw))
     try:
-        doc = read_document(raw, suffix)
+        doc = read_document(raw, suffix, ocr)
     except NoTextLayer:
-        rep.status = NO_TEXT_LAYER  # a scan: an OCR adapter in front of the reader would read it
+        rep.status = NO_TEXT_LAYER  # a scan read with OCR off (--no-ocr), or pages with nothing on them
         rep.warnings.append(NO_TEXT_LAYER)
         return rep
     except UnsupportedFormat as e:
@@ -97,7 +106,7 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     except Unreadable as e:
         rep.warnings.append(f"unreadable:{e.reason}")
         return rep
-    rep.encoding, rep.source_format = doc.encoding, doc.source_format
+    rep.encoding, rep.source_format, rep.ocr_pages = doc.encoding, doc.source_format, doc.ocr_pages
     rep.warnings.extend(doc.warnings)
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
@@ -107,8 +116,58 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     statements, warnings = read_statements(doc.text, doc.original, md.report_year)
     rep.statements = in_source(statements, doc)
     rep.warnings.extend(warnings)
-    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference)
+    read_tables(rep, doc, build_records(doc.text, *tables_span(doc.text), doc.original), form, md.layout_reference,
+                fast)
+    if doc.ocr_pages and rep.layout:
+        distrust_broken_identities(rep, form)
     return rep
+
+
+def distrust_broken_identities(rep: ParsedReport, form: Form) -> None:
+    """Cells OCR read are checked by the identities. Where one does not hold, a digit of it may be
+    misread and which one is unknowable: every cell of it is null (``ocr_identity_broken``; a
+    printed report's own arithmetic stands as printed, a scan's cannot be told from a misreading).
+    Where a row of it was not found (no label matched it) or was read with cells of other rows
+    (more than one cell short, or too many), the rows around may hold a neighbour's values (a
+    label read apart from its row) and nothing can check their place: null too
+    (``ocr_identity_unverified``). A row read one cell short (a digit OCR did not see) keeps its
+    neighbours."""
+    applicants = list(form.applicants)
+    apps = rep.applications
+    unplaced = ("row_missing:", "row_not_printed:", "row_no_values:")
+    missing = {w.split(":")[1] for w in rep.warnings if w.startswith(unplaced)
+               or (w.startswith(("row_incomplete:", "row_overfull:")) and not _one_cell_lost(w))}
+    distrusted: set[tuple[str, str, str]] = set()
+    tables = (("applications", rep.applications_layout or rep.layout, list(apps), applicants,
+               lambda row, col: apps[row][applicants.index(col)] if row in apps else None),
+              ("reviews", rep.layout, [], [], lambda code, _: rep.reviews.get(code)))
+    for table, layout, rows, columns, cell in tables:
+        for name, equation in identity_instances(form, table, layout, rows, columns):
+            cells = [(sign, cell(*key)) for sign, key in equation]
+            if table == "applications" and any(key[0] in missing or key[0] not in apps for _, key in equation):
+                reason = "ocr_identity_unverified"
+            elif all(c is not None and c.value is not None for _, c in cells) \
+                    and sum(sign * c.value for sign, c in cells) != 0:
+                reason = "ocr_identity_broken"
+            else:
+                continue
+            if any(c is not None and c.value is not None for _, c in cells):
+                rep.warnings.append(f"{reason}:{name}")
+                distrusted.update((table, *key) for _, key in equation)
+    for table, row, col in distrusted:
+        if table == "applications" and row in apps:
+            i = applicants.index(col)
+            apps[row][i] = apps[row][i]._replace(value=None)
+        elif table == "reviews" and row in rep.reviews:
+            rep.reviews[row] = rep.reviews[row]._replace(value=None)
+    if distrusted and rep.status == PARSED:
+        rep.status = PARTIAL
+
+
+def _one_cell_lost(warning: str) -> bool:
+    """``row_incomplete:<row>:6/7``: the row was read but for one cell."""
+    read, _, of = warning.rsplit(":", 1)[1].partition("/")
+    return warning.startswith("row_incomplete:") and read.isdigit() and of.isdigit() and int(read) == int(of) - 1
 
 
 @dataclass
@@ -124,15 +183,16 @@ class TableSet:
     end: int  # the record after the set
 
 
-def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None) -> None:
+def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: Form, reference: str | None,
+                fast: bool = True) -> None:
     """Tables 二, 三 and 四 of the report into ``rep``, with its layout and status. A report that
     prints its tables twice (a body and an appendix, a page and its print version) is read from
     both: cells the copies agree on stand, cells they print differently are null."""
-    sets: list[TableSet] = []
-    after = 0
-    while len(sets) < MAX_TABLE_SETS and (found := read_table_set(records, after, form, reference, rep.report_year)):
-        sets.append(found)
-        after = found.end
+    clean = read_clean(records, form, reference) if fast else None
+    if clean is not None and read_table_set(records, clean.end, form, reference, rep.report_year) is None:
+        sets, rep.read_path = [TableSet(*clean)], FAST  # printed once, cleanly: what the full reader reads
+    else:
+        sets, rep.read_path = full_table_sets(records, form, reference, rep.report_year), FULL
     if not sets:
         rep.status = NO_TABLES
         rep.warnings.append("no_tables")
@@ -168,6 +228,16 @@ def read_tables(rep: ParsedReport, doc: Document, records: list[Record], form: F
 MAX_TABLE_SETS = 3  # a report printing its tables more often than this is read from the first three
 
 
+def full_table_sets(records: list[Record], form: Form, reference: str | None, year: int | None) -> list[TableSet]:
+    """Every table set the full reader finds, in printed order."""
+    sets: list[TableSet] = []
+    after = 0
+    while len(sets) < MAX_TABLE_SETS and (found := read_table_set(records, after, form, reference, year)):
+        sets.append(found)
+        after = found.end
+    return sets
+
+
 def read_table_set(records: list[Record], after: int, form: Form, reference: str | None,
                    year: int | None) -> TableSet | None:
     """The tables printed from record ``after`` on, or None when there are none (prose that only
@@ -180,13 +250,16 @@ def read_table_set(records: list[Record], after: int, form: Form, reference: str
     if reviews_at is None or reviews_at < app_end:
         reviews_at = find_reviews(records, max(app_end, after))
     pro_start = find_proactive_start(records, app_start, after)
-    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start) for layout in LAYOUTS}
     rows_found = sum(tokens is not None for tokens in aligned.rows.values())
+    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
+    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
+    # table 二 is aligned in both layouts only where how it fits decides between them (or tells a table)
+    known = (layout_by_labels(form, table_text) or reference) if rows_found >= MIN_ROWS else None
+    proactive = {layout: align_proactive(records, labels, form, layout, pro_start, app_start)
+                 for layout in ((known,) if known else LAYOUTS)}
     items_found = max(sum(t is not None for t in p.rows.values()) for p in proactive.values())
     if rows_found < MIN_ROWS and not (items_found >= 2 and reviews_at is not None):
         return None
-    first = min((j for j in (pro_start, app_start) if j is not None), default=after)
-    table_text = label_key("".join(records[j].text for j in range(first, max(app_end, first))))
     layout, how = choose_layout(form, table_text, reference, variant, proactive, year)
     warnings = [how] if how else []
     # table 三's identities follow the shape it printed 其他处理 in, whatever table 二's layout
@@ -238,11 +311,9 @@ def choose_layout(form: Form, table_text: str, reference: str | None, variant: s
                   year: int | None) -> tuple[str, str | None]:
     """The form the tables follow: labels and headers only one layout prints, then the printed
     〔2019〕60号 / 〔2021〕30号 reference, then how table 二 fits, then the year."""
-    evidence = {layout: sum(m in table_text for m in form.layout_markers(layout)) for layout in LAYOUTS}
-    top = max(evidence.values())
-    leaders = [lay for lay in LAYOUTS if evidence[lay] == top]
-    if top >= 2 and len(leaders) == 1:
-        return leaders[0], None
+    by_labels = layout_by_labels(form, table_text)
+    if by_labels:
+        return by_labels, None
     if reference:
         return reference, None
     fit = {layout: p.score for layout, p in proactive.items()}

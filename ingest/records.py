@@ -26,23 +26,25 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .labels import MARKER, label_key
-from .read import BLANK_CELL, FOOTNOTE
+from .read import BLANK_CELL, FOOTNOTE, UNCERTAIN
 
 NUMBER, BLANK = "number", "blank"
 
 # what is not label text; everything between these is. (The leading lookahead lets the regex
 # engine skip to the characters these can start with: 3x faster than trying each at every position.)
 _VALUE = re.compile(
-    r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + r"])(?:"
+    r"(?=[(（+\-\d—–/\\无N×*空" + BLANK_CELL + UNCERTAIN + r"])(?:"
     r"(?P<note>[(（][^()（）|\d]{0,40}?\d[\d,.]*[^()（）|\d]{0,40}?[)）])"
     r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、](?:[^\s\d|.]|[ \t]*\n[ \t]*[^\s\d|.\-—]))|(?<![\d.])[1-9](?=\.(?![\d.])))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
-    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + r")(?![^\s|])))")
+    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + "|" + UNCERTAIN + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
                    r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
                    # a browser's print header and footer: the page's address with the page count, the time printed
                    r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
                    r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, ?\d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
+# what every page number, address or time above prints (a quick search: most spans print none of them)
+_PAGE_HINT = re.compile(r"[-—–] ?\d{1,3} ?[-—–]|第 ?\d{1,3} ?页|/ ?\d|://")
 _SEPARATORS = re.compile(r"[\s|]+")
 _SENTENCE_END = re.compile(r"[。;！？!?]")
 _LEADING_NOTE = re.compile(r"[\s|]*([(（][^()（）]*[)）])")
@@ -156,7 +158,7 @@ def build_records(text: str, start: int = 0, end: int | None = None, original: s
     original = text if original is None else original
     end = len(text) if end is None else end
     span = text[start:end]
-    if "-" in span or "—" in span or "–" in span or "页" in span or "/" in span:
+    if _PAGE_HINT.search(span):
         span = _PAGE.sub(lambda m: " " * len(m.group()), span)  # page numbers read as separators
     records: list[Record] = []
     new = tuple.__new__
@@ -164,31 +166,33 @@ def build_records(text: str, start: int = 0, end: int | None = None, original: s
     cell = 0
     gap = 0  # where the text since the last value starts
     current = Record()
+    values = current.values
     for m in _VALUE.finditer(span):
         kind = m.lastgroup
         if kind == "note" or kind == "marker":
             continue  # label text
-        at = m.start()
+        at, stop = m.span()
         spaced = at == 0 or span[at - 1] in " \n\t|"
         if kind == "blank" and not spaced:
             continue  # a dash or slash inside label text
-        if at > gap and span[gap:at] != " ":  # anything but one space between two values
+        if at > gap:
             between = span[gap:at]
-            breaks = between.count("\n")
-            line += breaks
-            cell += breaks + between.count("|") + between.count("\t")
-            if between.strip(" \n\t|"):  # label text: a new record
-                if current.values or current.label:
-                    records.append(current)
-                current = Record(between)
-        printed = original[start + at:start + m.end()]
+            if between != " ":  # anything but one space between two values
+                breaks = between.count("\n")
+                line += breaks
+                cell += breaks + between.count("|") + between.count("\t")
+                if between.strip(" \n\t|"):  # label text: a new record
+                    if values or current.label:
+                        records.append(current)
+                    current = Record(between)
+                    values = current.values
         if kind == "number":
             raw = m.group().rstrip(FOOTNOTE)
-            current.values.append(new(Token, (NUMBER, raw, line, cell, spaced,
-                                              int(raw) if raw.isdigit() else number_value(raw), printed)))
+            values.append(new(Token, (NUMBER, raw, line, cell, spaced, int(raw) if raw.isdigit() else number_value(raw),
+                                      original[start + at:start + stop])))
         else:
-            current.values.append(new(Token, (BLANK, m.group(), line, cell, spaced, None, printed)))
-        gap = m.end()
+            values.append(new(Token, (BLANK, m.group(), line, cell, spaced, None, original[start + at:start + stop])))
+        gap = stop
     tail = span[gap:]
     if current.values or current.label:
         records.append(current)

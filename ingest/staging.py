@@ -26,10 +26,12 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("report_id", pa.string()), ("source_path", pa.string()), ("source_format", pa.string()),
     ("title", pa.string()), ("agency", pa.string()), ("report_year", pa.int16()), ("layout", pa.string()),
     ("applications_layout", pa.string()),
+    ("read_path", pa.string()),  # fast | full: which reader read the tables (ingest/fast.py); null: not read
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
     ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
-    ("contact_address", pa.string()), ("info_fee_fen", pa.int64()), ("ctime_ns", pa.int64()), ("inode", pa.uint64()),
+    ("contact_address", pa.string()), ("ocr_pages", pa.int16()), ("info_fee_fen", pa.int64()), ("ctime_ns", pa.int64()),
+    ("inode", pa.uint64()),
 ])
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),

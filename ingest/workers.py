@@ -52,6 +52,12 @@ def parsing(index: int | None) -> None:
         _SLOT[2] = 0.0 if index is None else time.monotonic()
 
 
+def more_time(seconds: float) -> None:
+    """In a worker: the file being parsed may take ``seconds`` more (OCR's pages, which take seconds each)."""
+    if _SLOT is not None and _SLOT[2]:
+        _SLOT[2] += seconds
+
+
 @dataclass
 class _Task:
     number: int

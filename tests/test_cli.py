@@ -211,10 +211,10 @@ def test_a_parser_crash_costs_one_file(messy, tmp_path, monkeypatch):
 
     real = cli.parse_report
 
-    def flaky(raw, rel, suffix, form=None):
+    def flaky(raw, rel, suffix, form=None, ocr=True):
         if rel.endswith("001_5a46c2b8c80e9869.txt"):
             raise ValueError("boom")
-        return real(raw, rel, suffix, form)
+        return real(raw, rel, suffix, form, ocr)
 
     monkeypatch.setattr(cli, "parse_report", flaky)
     out = tmp_path / "staging"

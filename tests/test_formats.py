@@ -59,15 +59,17 @@ def test_the_dev_pdf_with_a_vertical_label_and_mixed_layout():
 
 
 @pytest.mark.parametrize("name, data, status, warning", [
-    ("scan.pdf", None, "no_text_layer", "no_text_layer"),  # pages without characters: OCR is a later step
+    ("scan.pdf", None, "no_text_layer", "no_text_layer"),  # a drawing, no characters and no page image
     ("locked.pdf", None, "unreadable", "unreadable:pdf_encrypted"),
     ("broken.pdf", b"%PDF-1.7\n1 0 obj <<", "unreadable", "unreadable:pdf_broken"),
     ("broken.docx", b"PK\x03\x04 not a zip", "unreadable", "unreadable:docx_broken:BadZipFile"),
-    ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "unsupported", "unsupported:doc"),
-    ("report.wps", b"\xd0\xcf\x11\xe0", "unsupported", "unsupported:wps"),
-    ("report.ofd", b"PK\x03\x04", "unsupported", "unsupported:ofd"),
-    ("table.xlsx", b"PK\x03\x04", "unsupported", "unsupported:xlsx"),
-    ("page.png", b"\x89PNG\r\n\x1a\n", "unsupported", "unsupported:image"),
+    ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "unreadable", "unreadable:doc_broken:not_ole"),
+    ("report.wps", b"\xd0\xcf\x11\xe0", "unreadable", "unreadable:wps_broken:not_ole"),
+    ("report.ofd", b"PK\x03\x04", "unreadable", "unreadable:ofd_broken:not_a_zip"),
+    ("table.xlsx", b"PK\x03\x04", "unreadable", "unreadable:xlsx_broken:not_a_zip"),
+    ("bundle.zip", b"PK\x03\x04", "unsupported", "unsupported:zip"),
+    ("page.png", b"\x89PNG\r\n\x1a\n", "unreadable", "unreadable:image_broken"),
+    ("anim.gif", b"GIF89a", "unsupported", "unsupported:image"),
     ("links.tsv", b"url\ttitle\n", "unsupported", "unsupported:tsv"),
 ])
 def test_every_other_file_gets_a_status(name, data, status, warning):
@@ -81,13 +83,13 @@ def test_every_file_under_the_folder_has_a_row(tmp_path):
     (raw / "attachments").mkdir(parents=True)
     for name in ("word_2021.pdf", "word_2019.docx", "scan.pdf"):
         (raw / "attachments" / name).write_bytes((FIXTURES / name).read_bytes())
-    (raw / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    (raw / "logo.png").write_bytes(b"\x89PNG")
+    (raw / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # a .doc cut after its first bytes
+    (raw / "logo.gif").write_bytes(b"GIF89a")
     stats = run(raw, tmp_path / "staging", jobs=1, progress=False)
     rows = dict(duckdb.sql(f"select source_path, status from '{tmp_path}/staging/reports.parquet'").fetchall())
     assert rows == {"attachments/scan.pdf": "no_text_layer", "attachments/word_2019.docx": "parsed",
-                    "attachments/word_2021.pdf": "parsed", "logo.png": "unsupported", "report.doc": "unsupported"}
-    assert (stats["files"], stats["status:unsupported"], stats["status:no_text_layer"]) == (5, 2, 1)
+                    "attachments/word_2021.pdf": "parsed", "logo.gif": "unsupported", "report.doc": "unreadable"}
+    assert (stats["files"], stats["status:unsupported"], stats["status:no_text_layer"]) == (5, 1, 1)
     pages = duckdb.sql(f"select count(*), count(distinct source_page) from '{tmp_path}/staging/applications.parquet' "
                        "where source_page is not null").fetchone()
     assert pages == (175, 3)  # the PDF's cells, on the pages table 三 runs over

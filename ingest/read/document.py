@@ -17,6 +17,7 @@ import numpy as np
 BLANK_CELL = "\u2205"  # an explicitly empty cell (HTML ``<td></td>``, a Word table's empty cell)
 FOOTNOTE = "\ue001"  # a superscript or subscript digit: a footnote marker, never a digit of a value
 SYMBOL = "\ue002"  # a character whose compatibility form holds digits (①, ⑴, ½): a list marker, not a value
+UNCERTAIN = "\ue003"  # a cell whose number OCR could not read with confidence: null with a warning, never a guess
 
 
 class Unreadable(Exception):
@@ -110,6 +111,7 @@ class Document:
     # the page of each line of ``text`` (None: the format has no pages)
     line_pages: list[int] | None = None
     meta: dict[str, str] = field(default_factory=dict)  # the page's own fields (<meta name=… content=…>)
+    ocr_pages: int = 0  # pages read by OCR (scans, page images)
     warnings: list[str] = field(default_factory=list)  # what reading the format met or left out (encoding_errors:N, hidden text …)
 
     def source_line(self, line: int) -> int:

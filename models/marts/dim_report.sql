@@ -57,7 +57,9 @@ final as (
         copies,
         source_format,
         encoding,
-        size_bytes
+        size_bytes,
+        read_path,
+        ocr_pages
         {%- for column in manifest_columns(ref('stg_reports')) %},
         "{{ column | replace('"', '""') }}"
         {%- endfor %}

@@ -24,6 +24,7 @@ renamed as (
         warnings,
         len(warnings) as warning_count,
         encoding,
+        read_path,
 
         ---------- where the agency sits (ingest/agency.py)
         agency_key,
@@ -40,6 +41,7 @@ renamed as (
         ---------- numerics
         info_fee_yuan,
         size_bytes,
+        ocr_pages,
 
         ---------- dates
         published_at,
