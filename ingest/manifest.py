@@ -30,7 +30,7 @@ FIELDS = ("title", "agency", "report_year", "published_at")  # fill or override 
 RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "read_path", "info_fee_yuan",
             "status", "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version", "contact_address", "division_code",
             "division_status", "division_source", "division_candidates", "township", "agency_level", "agency_kind",
-            "agency_key", "division_vintage", "info_fee_fen", "ctime_ns", "inode")
+            "agency_key", "division_vintage", "ocr_pages", "info_fee_fen", "ctime_ns", "inode")
 YEARS = range(1990, 2101)
 MODELS = Path(__file__).resolve().parent.parent / "models"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -148,13 +148,18 @@ def _ocr_pages(pdf: pdfium.PdfDocument, scans: list[int], warnings: list[str]) -
 def page_lines(page: pdfium.PdfPage, invalid: list[int] | None = None) -> list[str]:
     """The page's text top to bottom (see boxes.page_lines); a footnote mark is a mark."""
     textpage = page.get_textpage()
-    chars, indices = _chars(textpage, invalid if invalid is not None else [0])
+    chars, indices = _indexed_chars(textpage, invalid if invalid is not None else [0])
     chars = _script_marks(textpage, chars, indices)
     textpage.close()
     return boxes.page_lines(chars, _borders(page))
 
 
-def _chars(textpage: pdfium.PdfTextPage, invalid: list[int]) -> tuple[list[boxes.Box], list[int]]:
+def _chars(textpage: pdfium.PdfTextPage) -> list[boxes.Box]:
+    """Every printed character with its box (see ``_indexed_chars``)."""
+    return _indexed_chars(textpage, [0])[0]
+
+
+def _indexed_chars(textpage: pdfium.PdfTextPage, invalid: list[int]) -> tuple[list[boxes.Box], list[int]]:
     """Every printed character with its box (PDFium's generated spaces and line breaks dropped:
     the boxes say where the gaps are), and its index in the text page. A font may map a glyph to
     what is no character (a lone surrogate, past U+10FFFF): U+FFFD, counted in ``invalid``."""
