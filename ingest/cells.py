@@ -6,6 +6,7 @@ stays null: which cell dropped is unknowable. Every null says why in a warning; 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -13,7 +14,7 @@ from .align import AlignedTable
 from .digits import MAX_CELL_DIGITS, Piece, SearchBounded, agreed, cuts, identity_instances, is_digits, is_run, pieces_of, \
     solve_table
 from .form import Form
-from .read import BLANK_CELL, UNCERTAIN
+from .read import BLANK_CELL, FOOTNOTE, UNCERTAIN, normalise
 from .records import BLANK, Token
 
 
@@ -79,6 +80,9 @@ def _integers(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
         if isinstance(c.value, float):
             warnings.append(f"cell_not_integer:{code}:{c.raw}")
             c = c._replace(value=None)
+        elif c.value is not None and not_a_count(c.raw):
+            warnings.append(f"cell_not_count:{code}:{c.raw}")
+            c = c._replace(value=None)
         elif c.value is not None and abs(c.value) >= 2**63:
             warnings.append(f"value_out_of_range:{code}:{c.raw}")
             c = c._replace(value=None)
@@ -86,15 +90,35 @@ def _integers(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
     return out
 
 
-def _measures(code: str, cells: list[Cell], warnings: list[str]) -> list[Cell]:
-    """Table 二 holds doubles: an integer past 2^53 would be stored as another number."""
+def not_a_count(raw: str | None) -> bool:
+    """A share or an amount printed in a cell that counts (12%, 1万元, 300元): not the count."""
+    if not raw or "0" <= raw[-1] <= "9":  # most cells: digits only
+        return False
+    return normalise(raw).rstrip(FOOTNOTE).endswith(("%", "元"))
+
+
+def _measures(code: str, cells: list[Cell], rows: list, warnings: list[str]) -> list[Cell]:
+    """Table 二 holds doubles: a number a double does not hold exactly (past 2^53, or more than 15
+    significant digits) would be stored as another number. Its counts are integers, as in 三."""
     out = []
-    for c in cells:
-        if isinstance(c.value, int) and abs(c.value) > 2**53:
+    for c, row in zip(cells, rows):
+        if c.value is not None and not exact_as_double(c.value, c.raw):
             warnings.append(f"value_out_of_range:{code}:{c.raw}")
+            c = c._replace(value=None)
+        elif c.value is not None and row.is_count and (isinstance(c.value, float) or not_a_count(c.raw)):
+            warnings.append(f"cell_not_{'integer' if isinstance(c.value, float) else 'count'}:{row.code}:{c.raw}")
             c = c._replace(value=None)
         out.append(c)
     return out
+
+
+def exact_as_double(value: int | float, raw: str | None) -> bool:
+    """Whether a double holds the number printed: an integer up to 2^53, a decimal of up to 15
+    significant digits (the raw text's, not the parsed float's: 1.0000000000000001 is not 1.0)."""
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    digits = "".join(ch for ch in normalise(raw or "") if ch.isdigit()).lstrip("0")
+    return math.isfinite(value) and len(digits) <= 15
 
 
 def _cut_cells(tokens: list[Token], values: list[int | None]) -> list[Cell]:
@@ -207,6 +231,7 @@ def _review_groups(form: Form, codes: list[str]) -> tuple[tuple[int, int], ...]:
 def proactive_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResult:
     res = TableResult(found=aligned.found, warnings=list(aligned.warnings))
     rows = form.table_rows("proactive", layout)
+    by_code = {r.code: r for r in rows}
     floating = {group: list(values) for group, values in aligned.floating.items()}
     short = {}  # block → items printed one cell short, in order
     for item, _, codes in form.proactive_items(layout):
@@ -228,7 +253,7 @@ def proactive_cells(aligned: AlignedTable, form: Form, layout: str) -> TableResu
             cells = _cut_cells(tokens, values) if found else [NULL] * n
         else:
             cells = printed_cells(item, tokens, n, res.warnings) or [NULL] * n
-        for code, c in zip(codes, _measures(item, cells, res.warnings)):
+        for code, c in zip(codes, _measures(item, cells, [by_code[code] for code in codes], res.warnings)):
             res.cells[code] = [c]
     return res
 

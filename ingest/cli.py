@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import os
-import signal
+import re
+import sqlite3
 import sys
-import threading
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,58 +18,28 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
-from .copies import FirstPaths, drop_earlier_copies
-from .files import Entry, FileList, NotRead, list_files, read_file
+from .copies import FirstPaths, as_copies, drop_earlier_copies
+from .files import Entry, FileList, NotRead, file_stamp, list_files, read_file
 from .form import load_form
-from .options import MAX_BYTES, PARSE_SECONDS, parse
+from .options import MAX_BYTES, MAX_MEMORY, PARSE_SECONDS, parse
 from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .read import build_tables, source_format_of
-from .staging import LOCK_FILE, StagingWriter, to_tables
+from .staging import LOCK_FILE, MixedStaging, StagingWriter, to_tables
+from .workers import Workers, parsing
 
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
 CHUNK_PAGED = 4  # … or this many PDFs and images (scans take seconds a page: the progress moves on)
 _WORKER: dict = {}
 
 
-class ParseTimeout(Exception):
-    pass
-
-
-def _init_worker(columns: list[str], version: str, max_bytes: int, seconds: float, ocr: bool = True) -> None:
-    _WORKER.update(form=load_form(), columns=columns, version=version, max_bytes=max_bytes, seconds=seconds, ocr=ocr,
-                   settings=(columns, version, max_bytes, seconds, ocr))
-
-
-def _init_pool_worker(*args) -> None:
-    """A worker process: as _init_worker; it dies with the run (even one killed by SIGKILL), and
-    runs without automatic cyclic GC (it walked the long-lived caches again and again, 7% of the
-    time; _parse_chunk collects the young generations after each chunk)."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+def _init_worker(sources: dict[str, str], version: str, max_bytes: int, ocr: bool = True) -> None:
+    """A worker process (ingest.workers: it dies with the run, even one killed by SIGKILL, and
+    runs without automatic cyclic GC, which walked the long-lived caches again and again, 7% of
+    the time; _parse_chunk collects the young generations after each chunk)."""
     locks.forget_inherited()
-    _init_worker(*args)
-    gc.disable()
-
-
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise ParseTimeout in the block after ``seconds`` (in a process's main thread; elsewhere
-    the block runs unbounded)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum, frame):
-        raise ParseTimeout
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    _WORKER.update(form=load_form(), sources=sources, columns=list(sources), version=version, max_bytes=max_bytes,
+                   ocr=ocr, settings=(sources, version, max_bytes, ocr))
 
 
 def _parse_file(entry: Entry) -> ParsedReport:
@@ -84,36 +52,61 @@ def _parse_file(entry: Entry) -> ParsedReport:
         raw, st = read_file(entry, _WORKER["max_bytes"])
         if raw is None:  # not read into memory: a clear status instead
             rep = ParsedReport(report_id=file_report_id(entry.path), source_path=entry.rel, source_format=fmt,
-                               status=TOO_LARGE, size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+                               status=TOO_LARGE, size_bytes=st.st_size)
             rep.warnings.append(f"too_large:{st.st_size}>{_WORKER['max_bytes']}")
+            _stamp(rep, st)
             return rep
     except (NotRead, OSError) as e:
         rep = ParsedReport(report_id="", source_path=entry.rel, source_format=fmt, status=UNREADABLE)
         rep.warnings.append(f"unreadable:{e.reason if isinstance(e, NotRead) else 'os_error:' + str(e.strerror)}")
         return rep
     try:
-        with time_budget(_WORKER["seconds"]):
-            rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"], _WORKER["ocr"])
-    except ParseTimeout:
-        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
-                           size_bytes=len(raw))
-        rep.warnings.append(f"parser_timeout:{_WORKER['seconds']}s")
+        rep = parse_report(raw, entry.rel, entry.suffix, _WORKER["form"], _WORKER["ocr"])
+    except MemoryError:  # past the worker's memory limit in Python code (C code dies of it: see workers)
+        rep = _unreadable(entry, report_id(raw), "unreadable:resource_limit")
     except Exception as e:  # a parser bug must cost one file, not the run
-        rep = ParsedReport(report_id=report_id(raw), source_path=entry.rel, source_format=fmt, status=UNREADABLE,
-                           size_bytes=len(raw))
-        rep.warnings.append(f"parser_error:{type(e).__name__}:{e}")
-    rep.mtime_ns, rep.size_bytes = st.st_mtime_ns, len(raw)
+        rep = _unreadable(entry, report_id(raw), f"parser_error:{type(e).__name__}:{e}")
+    rep.size_bytes = len(raw)
+    _stamp(rep, st)
     return rep
 
 
-def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str, pa.Table]:
+def _unreadable(entry: Entry, rid: str, warning: str) -> ParsedReport:
+    rep = ParsedReport(report_id=rid, source_path=entry.rel, source_format=source_format_of(entry.suffix),
+                       status=UNREADABLE)
+    rep.warnings.append(warning)
+    return rep
+
+
+def _settled(entry: Entry, warning: str) -> ParsedReport:
+    """The row of a file a worker died on (over the time or memory budget, or a crash in C
+    code), made without parsing it again."""
+    rep = _unreadable(entry, _content_id(entry.path) or "", warning)
+    if (st := _stat(entry.path)) is not None:
+        rep.size_bytes = st.st_size
+        _stamp(rep, st)
+    return rep
+
+
+def _stamp(rep: ParsedReport, st: os.stat_result) -> None:
+    """The file's times and inode as staged: a time past what an int64 of nanoseconds holds (a file
+    dated 2300) is null, with a warning."""
+    _, rep.mtime_ns, rep.ctime_ns, rep.inode = file_stamp(st)
+    if rep.mtime_ns is None:
+        rep.warnings.append(f"mtime_out_of_range:{st.st_mtime_ns}")
+
+
+def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: dict[int, str] | None = None
+                 ) -> dict[str, pa.Table]:
     """Parse a chunk of files into staging tables (in a worker: only tables cross processes). Each
     task is a file, its manifest row and the bare name it shares with others if the manifest used
-    it. A copy of a file earlier in the chunk keeps its row, with a warning, and no cells."""
+    it; a file in ``settled`` is not parsed (a worker died on it: the warning says why). A copy
+    of a file earlier in the chunk keeps its row, with a warning, and no cells."""
     reports, extras, with_cells, first_in_chunk = [], [], [], {}
-    for entry, row, ambiguous in tasks:
-        rep = _parse_file(entry)
-        extras.append(manifests.apply(rep, row, _WORKER["columns"], ambiguous))
+    for i, (entry, row, ambiguous) in enumerate(tasks):
+        parsing(i)
+        rep = _settled(entry, settled[i]) if settled and i in settled else _parse_file(entry)
+        extras.append(manifests.apply(rep, row, _WORKER["sources"], ambiguous))
         rep.place = agency.resolve(rep.agency, rep.title, rep.contact_address, row, year=rep.report_year)
         copy_of = first_in_chunk.get(rep.report_id) if rep.report_id else None
         if copy_of:
@@ -122,30 +115,52 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]]) -> dict[str
             first_in_chunk[rep.report_id] = rep.source_path
         with_cells.append(copy_of is None)
         reports.append(rep)
-    tables = to_tables(reports, extras, _WORKER["form"], _WORKER["columns"], with_cells, _WORKER["version"])
+    parsing(None)
+    tables = _tables(reports, extras, with_cells)
     if not gc.isenabled():
         gc.collect(1)
     return tables
 
 
+def _tables(reports: list[ParsedReport], extras: list[dict], with_cells: list[bool]) -> dict[str, pa.Table]:
+    """The chunk's staging tables; a report whose values a table cannot hold (a code point no
+    encoding has, a number past its type) is staged unreadable, with the reason, and no cells."""
+    w = _WORKER
+    try:
+        return to_tables(reports, extras, w["form"], w["columns"], with_cells, w["version"])
+    except (ValueError, TypeError, OverflowError, pa.ArrowException):
+        for i, rep in enumerate(reports):
+            try:
+                to_tables([rep], [extras[i]], w["form"], w["columns"], [with_cells[i]], w["version"])
+            except (ValueError, TypeError, OverflowError, pa.ArrowException) as e:
+                bad = ParsedReport(report_id=rep.report_id, source_path=rep.source_path,
+                                   source_format=rep.source_format, status=UNREADABLE, size_bytes=rep.size_bytes,
+                                   mtime_ns=rep.mtime_ns)
+                bad.warnings.append(f"parser_error:staging:{type(e).__name__}")
+                reports[i], extras[i], with_cells[i] = bad, {c: None for c in w["columns"]}, False
+        return to_tables(reports, extras, w["form"], w["columns"], with_cells, w["version"])
+
+
 def run(raw_dir: Path, out_dir: Path, manifest: Path | None = None, jobs: int | None = None,
         progress: bool | None = None, full: bool = False, max_bytes: int = MAX_BYTES,
         seconds: float = PARSE_SECONDS, ocr: bool = True, executor: str = "local",
-        scheduler: str | None = None) -> Counter:
+        scheduler: str | None = None, memory: int = MAX_MEMORY) -> Counter:
     """Ingest ``raw_dir`` into ``out_dir``; what a previous run staged and is unchanged is reused.
-    One ingest writes a staging folder at a time (locks.Busy otherwise). ``executor`` ``dask``
-    parses on a Dask cluster (``scheduler``'s address; a local one when None) instead of local
-    worker processes: the same chunks, the same staging."""
+    One ingest writes a staging folder at a time (locks.Busy otherwise). Each file is parsed in a
+    local worker process within ``seconds`` and ``memory`` bytes (0: no limit; ingest.workers).
+    ``executor`` ``dask`` parses on a Dask cluster (``scheduler``'s address; a local one when None)
+    instead: the same chunks, the same staging (the cluster's workers, not these limits, bound a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with locks.holding(out_dir / LOCK_FILE, f"staging folder {out_dir}"):
-        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, ocr, executor, scheduler)
+        return _run(raw_dir, out_dir, manifest, jobs, progress, full, max_bytes, seconds, ocr, executor, scheduler,
+                    memory)
 
 
 def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | None, progress: bool | None,
          full: bool, max_bytes: int, seconds: float, ocr: bool = True, executor: str = "local",
-         scheduler: str | None = None) -> Counter:
+         scheduler: str | None = None, memory: int = MAX_MEMORY) -> Counter:
     manifest = manifests.load(manifest_path) if manifest_path else manifests.Manifest()
-    settings = (manifest.columns, ingest_version(manifest.digest, max_bytes, ocr), max_bytes, seconds, ocr)
+    settings = (manifest.sources, ingest_version(manifest.digest, max_bytes, seconds, memory, ocr), max_bytes, ocr)
     if executor == "dask":
         from .cluster import DaskPool
         with DaskPool(scheduler, jobs, settings) as pool:
@@ -153,30 +168,23 @@ def _run(raw_dir: Path, out_dir: Path, manifest_path: Path | None, jobs: int | N
     workers = jobs or os.cpu_count() or 1
     # the workers fork before the file list and the staged set are read: forked later, each held
     # its own copy of them, and the run's memory grew with the corpus (≈2 KB a report)
-    pool = _start_pool(workers, settings) if workers > 1 else None
+    _before_fork()
+    pool = Workers(workers, _parse_chunk, _init_worker, settings, memory, seconds)
     try:
         return _ingest(raw_dir, out_dir, manifest, settings, pool, workers, progress, full)
     finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
-
-
-def _start_pool(workers: int, settings: tuple) -> ProcessPoolExecutor:
-    _before_fork()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=settings)
-    pool.submit(int).result()  # with fork, the first task starts every worker: now
-    return pool
+        pool.close()
 
 
 def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings: tuple,
-            pool: ProcessPoolExecutor | None, workers: int, progress: bool | None, full: bool) -> Counter:
+            pool, workers: int, progress: bool | None, full: bool) -> Counter:
     with list_files(raw_dir) as entries, FileList() as changed, FirstPaths() as first:
         rows = manifest.match(e.rel for e in entries)
         staged = None if full else Staged.load(out_dir, settings[1])
         stats: Counter = Counter()
         stats.update(f"manifest:{problem}" for problem in manifest.problems)
         unchanged: list[str] = []
-        moved: list[tuple[str, str, int, int]] = []
+        moved: list[tuple[str, str, tuple]] = []
         tasks = entries
         if staged:
             changed.add(_changed(entries, staged, manifest, unchanged, moved))
@@ -188,11 +196,8 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
         stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
 
         chunks = _chunks(tasks, rows, manifest)
-        if pool:
-            results = _in_order(pool, _parse_chunk, chunks, ahead=2 * (workers + 1))
-        else:
-            _init_worker(*settings)
-            results = map(_parse_chunk, chunks)
+        ahead = 2 * (workers + 1)
+        results = pool.map(chunks, ahead) if isinstance(pool, Workers) else _in_order(pool, _parse_chunk, chunks, ahead)
         with StagingWriter(out_dir, manifest.columns) as writer, \
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
@@ -205,21 +210,23 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
                 if stats["ocr_pages"]:
                     bar.set_postfix_str(f"{stats['ocr_pages']} pages OCR'd", refresh=False)
                 bar.update(tables["reports"].num_rows)
+            if first.reordered:  # a file read comes before rows reused for the same bytes
+                writer.fix_reports = lambda reports: _recounted(stats, reports, as_copies(reports, first))
         return stats
 
 
 def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, unchanged: list[str],
-             moved: list[tuple[str, str, int, int]]) -> Iterator[Entry]:
+             moved: list[tuple[str, str, tuple]]) -> Iterator[Entry]:
     """The entries to read; those the staging folder holds as they are go to ``unchanged``, those
     whose bytes it holds under another path to ``moved``."""
     for entry in entries:
         st = None if entry.problem else _stat(entry.path)
         if st is None:
             yield entry
-        elif staged.unchanged(entry.rel, st.st_size, st.st_mtime_ns):
+        elif staged.unchanged(entry.rel, file_stamp(st)):
             unchanged.append(entry.rel)
         elif not manifest.rows and staged.holds(rid := _content_id(entry.path), entry.rel):
-            moved.append((entry.rel, rid, st.st_size, st.st_mtime_ns))  # bytes already staged: no parse
+            moved.append((entry.rel, rid, file_stamp(st)))  # bytes already staged: no parse
         else:
             yield entry
 
@@ -239,9 +246,9 @@ def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest
         yield chunk
 
 
-def _in_order(pool: ProcessPoolExecutor, fn, items: Iterable, ahead: int) -> Iterator:
-    """``pool.map`` with at most ``ahead`` tasks out at a time (map sends every task at once, and
-    finished tables waited in memory whenever the writer fell behind)."""
+def _in_order(pool, fn, items: Iterable, ahead: int) -> Iterator:
+    """``fn`` over ``items`` on a pool with ``submit`` (the Dask executor's), the results in order,
+    at most ``ahead`` tasks out at a time."""
     out: deque = deque()
     for item in items:
         if len(out) >= ahead:
@@ -272,29 +279,38 @@ def _content_id(path: bytes) -> str | None:
         return None
 
 
-def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, int, int]],
+def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, tuple]],
                 first: FirstPaths, writer: StagingWriter, stats: Counter) -> None:
     """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
-    new files first; their cells, and only theirs, are copied once per report."""
+    new files first, in path order, each a copy (``duplicate_of``) of the first path its bytes are
+    at now (a first copy deleted since, its next copy is the first); their cells, and only theirs,
+    are copied once per report."""
     reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(unchanged), pa.string())))
-    ids = reports.column("report_id").to_pylist()
-    first.add((rid, path) for rid, path in zip(ids, reports.column("source_path").to_pylist()) if rid)
-    rows = [reports]
-    for rel, rid, size, mtime_ns in moved:
-        row = staged.moved_row(rid, rel, size, mtime_ns)
-        if known := first.of([rid]):  # the same bytes are staged under a path that is still there
-            warnings = row.column("warnings")[0].as_py() + [f"duplicate_of:{known[rid]}"]
-            row = row.set_column(row.schema.get_field_index("warnings"), "warnings",
-                                 pa.array([warnings], row.schema.field("warnings").type))
-        first.add([(rid, rel)])
-        rows.append(row)
-    carried = pa.concat_tables(rows)
+    carried = pa.concat_tables([reports, *(staged.moved_row(rid, rel, st) for rel, rid, st in moved)])
+    carried = carried.take(pc.sort_indices(carried, [("source_path", "ascending")]))
+    first.add((rid, path) for rid, path in zip(carried.column("report_id").to_pylist(),
+                                               carried.column("source_path").to_pylist()) if rid)
+    carried = as_copies(carried, first)
     writer.write("reports", carried)
     _count(stats, carried)
     carried_ids = {rid for rid in carried.column("report_id").to_pylist() if rid}
     for name in STAGED_FILES[1:]:
         for table in carried_batches(out_dir, name, "report_id", carried_ids):
             writer.write(name, table)
+
+
+def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
+    """``after``, with the summary's count of copies as it has them."""
+    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
+    stats["warning:duplicate_of"] += count(after) - count(before)
+    return after
+
+
+def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
+    """``after``, with the summary's count of copies as it has them."""
+    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
+    stats["warning:duplicate_of"] += count(after) - count(before)
+    return after
 
 
 def _count(stats: Counter, reports: pa.Table) -> None:
@@ -325,6 +341,13 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def reason(e: OSError) -> str:
+    """An OS error in a few words (Arrow's say ``[errno 28]`` in a sentence of their own)."""
+    code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e))), None)
+    words = os.strerror(code) if code else str(e)
+    return f"{words} ({e.filename})" if e.filename else words
+
+
 def main(argv: list[str] | None = None) -> int:
     return execute(parse(argv))
 
@@ -334,10 +357,22 @@ def execute(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         stats = run(args.raw_dir, args.out, args.manifest, args.jobs, args.progress, args.full, args.max_bytes,
-                    args.timeout, args.ocr, args.executor, args.scheduler)
-    except (locks.Busy, manifests.ManifestError) as e:
+                    args.timeout, args.ocr, args.executor, args.scheduler, args.max_memory << 20)
+    except (locks.LockError, manifests.ManifestError) as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 2
+    except MixedStaging as e:
+        print(f"ingest: the new staging could not be put in place in {args.out}: {e.strerror}; the folder now holds "
+              "files of two runs, which publish refuses: run the ingest again", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full disk, a read-only folder …: said in one line, and what stands
+        print(f"ingest: could not write the staging in {args.out}: {reason(e)}; the last good staging there is intact",
+              file=sys.stderr)
+        return 1
+    except sqlite3.Error as e:  # the file list and the index of copies, under TMPDIR
+        print(f"ingest: could not write the run's temporary files under {tempfile.gettempdir()} (TMPDIR): {e}; "
+              f"the last good staging in {args.out} is intact", file=sys.stderr)
+        return 1
     if not args.quiet:
         try:
             print(summary(stats, time.perf_counter() - started, args.out))

@@ -1,8 +1,12 @@
-"""Files with the same bytes across a run: the first path each report_id was staged under.
+"""Files with the same bytes across a run: the first path (in path order) each report_id is at.
 
-A copy of a file staged earlier in the run keeps its row, with ``duplicate_of:<first path>``, and
-stages no cells. The index is kept in a private temporary SQLite file: as a dict it took ≈150
-bytes a report, and the run's memory grew with the corpus.
+A copy of a file keeps its row, with ``duplicate_of:<first path>`` (one, the last of its
+warnings), and stages no cells: they are staged once, whichever path they came with. The index is
+kept in a private temporary SQLite file: as a dict it took ≈150 bytes a report, and the run's
+memory grew with the corpus. Rows are written as they come, in path order, so the first path
+seen is the first path; an incremental run writes the rows it reuses before the files it reads,
+and when one of those turns out to come first, the index says so (``reordered``) and the
+reports are named again at the end of the run (``as_copies``): the same as a full run.
 """
 from __future__ import annotations
 
@@ -14,17 +18,21 @@ import pyarrow.compute as pc
 from .files import TemporaryDatabase
 
 _LOOKUP_BATCH = 500  # ids asked at once (SQLite limits the parameters of one statement)
+DUPLICATE = "duplicate_of:"
 
 
 class FirstPaths(TemporaryDatabase):
-    """report_id → the path its bytes were first staged under."""
+    """report_id → the first path (in path order) its bytes were met at."""
 
     def __init__(self) -> None:
         super().__init__("create table first_path (report_id text primary key, path text not null) without rowid")
+        self.reordered = False  # a path came after a later path of the same bytes was written
 
     def add(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Remember each (report_id, path) whose id is not known yet; the first path stands."""
-        self._db.executemany("insert or ignore into first_path values (?, ?)", pairs)
+        """Remember each (report_id, path); the first in path order stands (text compares as
+        UTF-8 bytes here, in code point order as in Python and the file list)."""
+        self._db.executemany("insert into first_path values (?, ?) on conflict (report_id) do update "
+                             "set path = excluded.path where excluded.path < first_path.path", pairs)
 
     def of(self, ids: Iterable[str]) -> dict[str, str]:
         """The first path of each of ``ids`` that is known."""
@@ -37,22 +45,36 @@ class FirstPaths(TemporaryDatabase):
         return found
 
 
-def drop_earlier_copies(tables: dict[str, pa.Table], first: FirstPaths) -> dict[str, pa.Table]:
-    """Files whose bytes an earlier chunk already staged keep their row, with a warning; their
-    cells are staged once, under the first path."""
-    reports = tables["reports"]
-    ids = reports.column("report_id").to_pylist()
-    known = first.of(rid for rid in ids if rid)
-    copies = {i: known[rid] for i, rid in enumerate(ids) if rid in known}
-    first.add((rid, path) for rid, path in zip(ids, reports.column("source_path").to_pylist()) if rid)
-    if not copies:
-        return tables
+def as_copies(reports: pa.Table, first: FirstPaths) -> pa.Table:
+    """The reports with ``duplicate_of`` as the index says now: on every row whose path is not its
+    bytes' first path, naming that path; on no other row."""
+    ids, paths = reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()
+    firsts = first.of(rid for rid in ids if rid)
     warnings = reports.column("warnings").to_pylist()
-    for i, path in copies.items():
-        warnings[i] = warnings[i] + [f"duplicate_of:{path}"]
-    out = {"reports": reports.set_column(reports.schema.get_field_index("warnings"), "warnings",
-                                         pa.array(warnings, reports.schema.field("warnings").type))}
-    copied = pa.array({ids[i] for i in copies}, pa.string())
+    renamed = []
+    for rid, path, ws in zip(ids, paths, warnings):
+        kept = [w for w in ws if not w.startswith(DUPLICATE)]
+        if rid and firsts.get(rid, path) != path:
+            kept.append(DUPLICATE + firsts[rid])
+        renamed.append(kept)
+    if renamed == warnings:
+        return reports
+    i = reports.schema.get_field_index("warnings")
+    return reports.set_column(i, "warnings", pa.array(renamed, reports.schema.field("warnings").type))
+
+
+def drop_earlier_copies(tables: dict[str, pa.Table], first: FirstPaths) -> dict[str, pa.Table]:
+    """A chunk's files whose bytes earlier rows already staged keep their row, naming the first
+    path; their cells are staged once, with those rows."""
+    reports = tables["reports"]
+    ids, paths = reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()
+    known = first.of(rid for rid in ids if rid)
+    first.add((rid, path) for rid, path in zip(ids, paths) if rid)
+    if not known:
+        return tables
+    first.reordered |= any(rid in known and path < known[rid] for rid, path in zip(ids, paths))
+    out = {"reports": as_copies(reports, first)}
+    copied = pa.array(sorted(known), pa.string())
     for name, table in tables.items():
         if name != "reports":
             out[name] = table.filter(pc.invert(pc.is_in(table.column("report_id"), copied)))

@@ -202,6 +202,7 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
     index = labels.proactive
     cols = [labels.column[item] for item, _, _ in items]
     group_of = {r.item: r.group_code for r in form.table_rows("proactive", layout)}
+    form_rows = {r.code: r for r in form.table_rows("proactive", layout)}
     blocks = _blocks(records, start, stop)
     width = {}  # a block's first item's columns (what the block's settling counts a row's worth by)
     for item, _, codes in items:
@@ -223,7 +224,7 @@ def _proactive(records: list[Record], labels: FormLabels, form: Form, layout: st
         cells = printed_cells(item, values, len(codes), res.warnings)
         if cells is None:
             return None
-        for code, c in zip(codes, _measures(item, cells, res.warnings)):
+        for code, c in zip(codes, _measures(item, cells, [form_rows[code] for code in codes], res.warnings)):
             res.cells[code] = [c]
     return res
 

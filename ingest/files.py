@@ -40,11 +40,13 @@ def display_name(name: bytes) -> str:
 
 
 def list_files(raw_dir: Path) -> "FileList":
-    """Every path under raw_dir that is not a folder, in path order."""
+    """Every path under raw_dir that is not a folder, in path order, each shown as a path no
+    other has (see FileList.disambiguate)."""
     root = os.fsencode(raw_dir)
     real_root = os.path.realpath(root)
     found = FileList()
     found.add(_entry(path, root, real_root) for path in _paths(root))
+    found.disambiguate(root)
     return found
 
 
@@ -67,6 +69,14 @@ def _paths(root: bytes) -> Iterator[bytes]:
 def _entry(path: bytes, root: bytes, real_root: bytes) -> Entry:
     rel = display_name(os.path.relpath(path, root)).replace(os.sep, "/")
     return Entry(path, rel, _problem(path, real_root))
+
+
+def _is_utf8(name: bytes) -> bool:
+    try:
+        name.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class TemporaryDatabase:
@@ -103,6 +113,24 @@ class FileList(TemporaryDatabase):
     def __len__(self) -> int:
         return self._count
 
+    def disambiguate(self, root: bytes) -> None:
+        """Two names whose bytes differ but read as the same text (报告.txt in GBK and in UTF-8)
+        are two files: the UTF-8 one keeps the text, the other is shown with its bytes escaped
+        (a path staged twice stopped every publish). Decided by the names alone: the same
+        folder always gives the same paths."""
+        for (rel,) in self._db.execute("select rel from entry group by rel having count(*) > 1").fetchall():
+            rows = self._db.execute("select rowid, path from entry where rel = ? order by path", (rel,)).fetchall()
+            kept = next((rowid for rowid, path in rows if _is_utf8(path)), rows[0][0])
+            for rowid, path in rows:
+                if rowid == kept:
+                    continue
+                shown = os.path.relpath(path, root).decode("utf-8", "backslashreplace").replace(os.sep, "/")
+                candidate, n = shown, 1
+                while self._db.execute("select 1 from entry where rel = ?", (candidate,)).fetchone():
+                    n += 1
+                    candidate = f"{shown}~{n}"
+                self._db.execute("update entry set rel = ? where rowid = ?", (candidate, rowid))
+
     def __iter__(self) -> Iterator[Entry]:
         # text compares as UTF-8 bytes, the order of code points (Python's); rowid keeps the order
         # entries with the same shown path were added in (a stable sort)
@@ -125,6 +153,17 @@ def _problem(path: bytes, real_root: bytes) -> str | None:
             return "symlinked_folder"  # its files are listed under their own path inside RAW_DIR
         st = os.stat(target)
     return None if stat.S_ISREG(st.st_mode) else "not_a_file"
+
+
+def stamp(ns: int) -> int | None:
+    """A file time in nanoseconds as staged (int64), or None past what it holds (a year 2300 mtime)."""
+    return ns if -2**63 <= ns < 2**63 else None
+
+
+def file_stamp(st: os.stat_result) -> tuple[int, int | None, int | None, int]:
+    """What tells that a file is still the one staged: its size, mtime, ctime (set by any rewrite,
+    even one that puts the mtime back: cp -p, rsync -t, tar) and inode (another file in its place)."""
+    return st.st_size, stamp(st.st_mtime_ns), stamp(st.st_ctime_ns), st.st_ino
 
 
 class NotRead(Exception):

@@ -23,6 +23,9 @@ def seeds_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "seeds"
 
 
+AMOUNT_UNITS = ("10k_yuan", "as_printed")  # table 二's amounts; every other cell counts something
+
+
 @dataclass(frozen=True)
 class FormRow:
     table: str
@@ -37,6 +40,11 @@ class FormRow:
     form_column: int | None  # position of the value within its printed row / table's columns
     column_zh: str  # the printed column header (table 二 and 四)
     note_zh: str  # words a note printed beside a value may use that name this column, '|'-separated
+    unit: str = ""  # what a cell counts (requests, items …) or the amount it is (10k_yuan, as_printed)
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit not in AMOUNT_UNITS
 
     @property
     def item(self) -> str:
@@ -131,7 +139,7 @@ def load_form(directory: str | None = None) -> Form:
                 table=r["table"], code=r["code"], layouts=_layouts(r["layouts"]), label_zh=r["label_zh"],
                 label_en=r["label_en"], group_code=r["group_code"], sort_order=int(r["sort_order"]),
                 match_zh=r["match_zh"], form_row=_int(r["form_row"]), form_column=_int(r["form_column"]),
-                column_zh=r["column_zh"], note_zh=r["note_zh"],
+                column_zh=r["column_zh"], note_zh=r["note_zh"], unit=r.get("unit") or "",
             )
             for r in csv.DictReader(f)
         )

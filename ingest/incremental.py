@@ -1,9 +1,10 @@
 """Incremental runs: what a staging folder already holds, and which files need reading again.
 
 A staged row is reused when it was written by the same ingest (code, seeds and manifest: the
-``ingest_version``) and its file is unchanged (same path, size and mtime). A file that changed on
-disk is read and hashed; if those bytes are already staged under the same suffix (the suffix
-chooses the reader), their parse is reused too.
+``ingest_version``) and its file is unchanged (same path, size, mtime, ctime and inode: a file
+rewritten with its mtime put back has a new ctime). A file that changed on disk is read and
+hashed; if those bytes are already staged under the same suffix (the suffix chooses the reader),
+their parse is reused too.
 """
 from __future__ import annotations
 
@@ -20,18 +21,21 @@ from .form import seeds_dir
 from .staging import STAGED_FILES, run_ids
 
 
+STAMP = ("size_bytes", "mtime_ns", "ctime_ns", "inode")  # the staged columns of files.file_stamp
 SEEDS_READ = ("form_rows.csv", "form_identities.csv", "divisions.csv", "division_changes.csv", "agency_aliases.csv")
 
 
-def ingest_version(manifest_digest: str = "", max_bytes: int = 0, ocr: bool = True) -> str:
-    """Changes whenever the parser, the form, the manifest, the size limit or OCR on/off does:
-    staged rows of another version are parsed again, and replaced."""
+def ingest_version(manifest_digest: str = "", max_bytes: int = 0, seconds: float = 0, memory: int = 0,
+                   ocr: bool = True) -> str:
+    """Changes whenever the parser, the form, the manifest, a limit (size, time, memory) or OCR on/off
+    does: staged rows of another version are parsed again, and replaced."""
     h = hashlib.sha256()
     sources = sorted(Path(__file__).parent.rglob("*.py")) + [seeds_dir() / name for name in SEEDS_READ]
     for path in sources:
         h.update(path.relative_to(Path(__file__).parent.parent).as_posix().encode() if path.suffix == ".py" else path.name.encode())
         h.update(path.read_bytes())
-    h.update(f"manifest:{manifest_digest}\nmax_bytes:{max_bytes}".encode() + (b"" if ocr else b"\nno_ocr"))
+    h.update(f"manifest:{manifest_digest}\nmax_bytes:{max_bytes}\nseconds:{seconds:g}\nmemory:{memory}".encode()
+             + (b"" if ocr else b"\nno_ocr"))
     return h.hexdigest()[:12]
 
 
@@ -40,7 +44,7 @@ class Staged:
     """The rows a previous run of this same ingest version left in the staging folder."""
 
     reports: pa.Table
-    by_path: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # path → (report_id, size, mtime_ns)
+    by_path: dict[str, tuple] = field(default_factory=dict)  # path → (report_id, size, mtime_ns, ctime_ns, inode)
     # (report_id, suffix) → the first row staging those bytes read by that suffix's reader
     by_id: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -54,13 +58,13 @@ class Staged:
             reports = pq.read_table(out_dir / "reports.parquet")
         except (OSError, pa.ArrowInvalid):
             return None
-        if "ingest_version" not in reports.column_names:
+        if not {"ingest_version", "ctime_ns", "inode"} <= set(reports.column_names):
             return None
         reports = reports.filter(pc.equal(reports.column("ingest_version"), version))
         staged = cls(reports)
-        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", "size_bytes", "mtime_ns")]
-        for i, (path, rid, size, mtime) in enumerate(zip(*columns)):
-            staged.by_path[path] = (rid, size, mtime)
+        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", *STAMP)]
+        for i, (path, rid, *file_stamp) in enumerate(zip(*columns)):
+            staged.by_path[path] = (rid, *file_stamp)
             staged.by_id.setdefault((rid, _suffix(path)), i)
         return staged
 
@@ -69,13 +73,14 @@ class Staged:
         .txt is not: a full run reads it as a .doc)."""
         return (report_id, _suffix(rel)) in self.by_id
 
-    def unchanged(self, rel: str, size: int, mtime_ns: int) -> bool:
-        return self.by_path.get(rel, (None, None, None))[1:] == (size, mtime_ns)
+    def unchanged(self, rel: str, file_stamp: tuple) -> bool:
+        staged = self.by_path.get(rel)
+        return staged is not None and None not in staged[2:4] and staged[1:] == file_stamp
 
-    def moved_row(self, report_id: str, rel: str, size: int, mtime_ns: int) -> pa.Table:
-        """The staged row of these bytes, for the path they are at now."""
+    def moved_row(self, report_id: str, rel: str, file_stamp: tuple) -> pa.Table:
+        """The staged row of these bytes, for the path (and file) they are at now."""
         row = self.reports.slice(self.by_id[(report_id, _suffix(rel))], 1)
-        for name, value in (("source_path", rel), ("size_bytes", size), ("mtime_ns", mtime_ns)):
+        for name, value in (("source_path", rel), *zip(STAMP, file_stamp)):
             i = row.schema.get_field_index(name)
             row = row.set_column(i, name, pa.array([value], row.schema.field(name).type))
         warnings = [w for w in row.column("warnings")[0].as_py() if not w.startswith("duplicate_of:")]

@@ -4,18 +4,24 @@ should: nothing is applied silently.
 A ``path`` column (relative to RAW_DIR; a bare file name matches only when one file has that
 name) and any of ``title``, ``agency``, ``report_year``, ``published_at`` override what the parser
 found; ``division_code`` (GB/T 2260), ``province``, ``city`` and ``county`` place the agency
-(ingest/agency.py); every column but these four FIELDS is kept beside the report (``manifest_<name>`` where it would clash with
-a staging column). Problems are reported row by row: an encoding other than UTF-8 (read as
-GB18030, said so), a duplicate path (the first row kept), a value of the wrong type (not applied),
-a path that matches no file, a bare name that matches several; a CSV that cannot be parsed (a stray
-quote) is an error naming its line.
+(ingest/agency.py); every column but these four FIELDS is kept beside the report, as
+``manifest_<name>`` where its name is one the staging files or the warehouse's models already
+use (in any case: DuckDB's names are case-insensitive), so that it can never stand in for one of
+theirs (a ``report_role`` column once decided which reports were counted). Problems are reported
+row by row and column by column: an encoding other than UTF-8 (read as GB18030, said so), a
+column name given twice or holding a quote or a control character (not kept), a duplicate path
+(the first row kept), a value of the wrong type (not applied), a path that matches no file, a
+bare name that matches several; a CSV that cannot be parsed (a stray quote) is an error naming
+its line.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,8 +30,25 @@ FIELDS = ("title", "agency", "report_year", "published_at")  # fill or override 
 RESERVED = ("report_id", "source_path", "source_format", "layout", "applications_layout", "read_path", "info_fee_yuan",
             "status", "warnings", "encoding", "size_bytes", "mtime_ns", "ingest_version", "contact_address", "division_code",
             "division_status", "division_source", "division_candidates", "township", "agency_level", "agency_kind",
-            "agency_key")
+            "agency_key", "division_vintage", "ocr_pages", "info_fee_fen", "ctime_ns", "inode")
 YEARS = range(1990, 2101)
+MODELS = Path(__file__).resolve().parent.parent / "models"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SQL_COMMENT = re.compile(r"\{#.*?#\}|--[^\n]*|/\*.*?\*/", re.S)
+_BAD_NAME = re.compile(r'["\x00-\x1f\x7f]')
+
+
+@functools.cache
+def warehouse_names() -> frozenset[str]:
+    """Every name the warehouse's models use (their columns, CTEs and aliases, SQL words), lower
+    case: a manifest column by one of them would be read by the models as theirs."""
+    names: set[str] = set()
+    for path in MODELS.rglob("*.sql"):
+        names.update(w.lower() for w in _NAME.findall(_SQL_COMMENT.sub(" ", path.read_text(encoding="utf-8"))))
+    for path in MODELS.rglob("*.yml"):
+        names.update(m.lower() for m in re.findall(r"^\s*-\s*name:\s*([A-Za-z_][A-Za-z0-9_]*)\s*$",
+                                                   path.read_text(encoding="utf-8"), re.M))
+    return frozenset(names)
 
 
 class ManifestError(Exception):
@@ -35,7 +58,12 @@ class ManifestError(Exception):
 @dataclass
 class Manifest:
     rows: dict[str, dict[str, str]] = field(default_factory=dict)  # path as written → row
-    columns: list[str] = field(default_factory=list)  # the extra columns, as staged
+    sources: dict[str, str] = field(default_factory=dict)  # each extra column as staged → its header
+
+    @property
+    def columns(self) -> list[str]:
+        """The extra columns, as staged."""
+        return list(self.sources)
     problems: list[str] = field(default_factory=list)  # one line per problem, with the CSV line
     digest: str = ""  # of the bytes: part of the ingest version
     _lines: dict[str, int] = field(default_factory=dict)  # path → CSV line
@@ -87,8 +115,8 @@ def load(path: Path) -> Manifest:
         header = [h.strip() for h in next(reader, [])]
         if "path" not in header:
             raise ManifestError(f"{path}: needs a 'path' column (the header is {header})")
-        extra = [h for h in header if h and h != "path" and h not in FIELDS]
-        manifest.columns = [f"manifest_{h}" if h in RESERVED else h for h in extra]
+        manifest.sources = _extra_columns(header, manifest.problems)
+        manifest.digest = hashlib.sha256(data + repr(sorted(manifest.sources.items())).encode()).hexdigest()[:12]
         for record in reader:
             line = reader.line_num
             if not any(v.strip() for v in record):
@@ -96,7 +124,9 @@ def load(path: Path) -> Manifest:
             if len(record) != len(header):
                 manifest.problems.append(f"line {line}: {len(record)} fields, the header has {len(header)} (row skipped)")
                 continue
-            row = dict(zip(header, record))
+            row: dict[str, str] = {}
+            for name, value in zip(header, record):
+                row.setdefault(name, value)  # a name given twice: its first column
             key = row["path"].strip().replace("\\", "/").removeprefix("./")
             if not key:
                 manifest.problems.append(f"line {line}: no path (row skipped)")
@@ -110,6 +140,32 @@ def load(path: Path) -> Manifest:
     except csv.Error as e:
         raise ManifestError(f"{path} line {reader.line_num}: {e}") from None
     return manifest
+
+
+def _extra_columns(header: list[str], problems: list[str]) -> dict[str, str]:
+    """The header's extra columns: staged name → header name. A name the staging files or the
+    warehouse use gets ``manifest_``; a name given twice (in any case), or holding a quote or a
+    control character, is not kept, with a problem naming its column."""
+    reserved = {name.lower() for name in RESERVED} | warehouse_names()
+    taken: dict[str, int] = {}  # staged name, lower case → its column
+    sources: dict[str, str] = {}
+    for position, name in enumerate(header, 1):
+        if not name:
+            continue
+        if name in ("path", *FIELDS) and name not in taken:  # applied, not kept
+            taken[name] = position
+            continue
+        if _BAD_NAME.search(name):
+            problems.append(f"column {position}: {name!r} holds a quote or a control character (not kept)")
+            continue
+        staged = f"manifest_{name}" if name.lower() in reserved else name
+        if staged.lower() in taken:
+            first = taken[staged.lower()]
+            problems.append(f"column {position}: {name!r} is a name column {first} already gives (not kept)")
+            continue
+        taken[staged.lower()] = position
+        sources[staged] = name
+    return sources
 
 
 def _bad_values(row: dict[str, str]) -> list[str]:
@@ -137,9 +193,11 @@ def parsed_value(key: str, value: str):
     return value
 
 
-def apply(rep, row: dict[str, str] | None, columns: list[str], ambiguous: str | None = None) -> dict[str, str | None]:
-    """Override the report's fields with the row's and return its extra columns' values."""
-    extras: dict[str, str | None] = {c: None for c in columns}
+def apply(rep, row: dict[str, str] | None, sources: dict[str, str], ambiguous: str | None = None
+          ) -> dict[str, str | None]:
+    """Override the report's fields with the row's and return its extra columns' values (by the
+    name each is staged as)."""
+    extras: dict[str, str | None] = {c: None for c in sources}
     if ambiguous:
         rep.warnings.append(f"manifest_ambiguous_name:{ambiguous}")
     if not row:
@@ -153,7 +211,6 @@ def apply(rep, row: dict[str, str] | None, columns: list[str], ambiguous: str | 
             rep.warnings.append(f"manifest_bad_value:{key}:{value}")
         else:
             setattr(rep, key, parsed)
-    for c in columns:
-        source = c[len("manifest_"):] if c.startswith("manifest_") and c not in row else c
-        extras[c] = (row.get(source) or "").strip() or None
+    for staged, name in sources.items():
+        extras[staged] = (row.get(name) or "").strip() or None
     return extras

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,7 +41,8 @@ _PAGE_DATE_KEYS = ("PubDate", "pubdate", "publishdate", "PublishDate", "firstpub
 FEE_SUBJECT = re.compile(r"信息(?:公开)?处理费|(?:信息公开|公开申请)[^。]{0,20}费用|费用[^。]{0,20}信息公开")
 _FEE_NONE = re.compile(r"未收取|无收取|没有收取|不收取|未向[^。]{0,20}收取|未产生|未发生|无[^。]{0,6}信息处理费|均未|免收|为零"
                        r"|(?<![\d.,])0(?:\.0+)?\s*元")
-_FEE_AMOUNT = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
+# (a number starts where no digit is before it: tried inside a run of digits, this was quadratic)
+_FEE_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|元)")
 _ADDRESS = re.compile(r"(?:联系地址|通讯地址|办公地址|地址)\s*[:：][\s|]*([^\n;；,，。)）|]{4,60})")
 # a sentence, over the line breaks of a wrapped paragraph (a break between two characters of one)
 _SOFT_BREAK = r"(?<=[\u4e00-\u9fff,])\n(?=[\u4e00-\u9fff])"
@@ -56,7 +58,7 @@ class Metadata:
     published_at: dt.date | None = None
     layout_reference: str | None = None
     contact_address: str | None = None
-    info_fee_yuan: float | None = None
+    info_fee_yuan: Decimal | None = None  # exact: a 20-digit fee through a float is another number
     warnings: list[str] = field(default_factory=list)
 
 
@@ -167,39 +169,40 @@ def find_layout_reference(text: str) -> str | None:
     return None
 
 
-def find_info_fee(text: str) -> tuple[float | None, list[str]]:
-    """信息处理费 collected in yuan: 0 when the report says none, the amount when it gives one."""
-    found: list[float] = []
-    seen: set[int] = set()
+def find_info_fee(text: str) -> tuple[Decimal | None, list[str]]:
+    """信息处理费 collected in yuan, exactly: 0 when the report says none, the amount when it gives one."""
+    found: list[Decimal] = []
+    read_to = 0  # the sentences before this are read: a search back never goes past it (it was quadratic)
     at = text.find("费")
-    while at >= 0:  # only the sentences that say 费
-        m = _SENTENCE_AT.search(text, max(0, text.rfind("。", 0, at), _line_start(text, at), text.rfind(";", 0, at)))
-        at = text.find("费", at + 1)
-        if m is None or m.start() in seen:
+    while at >= 0:  # only the sentences that say 费, each once
+        m = _SENTENCE_AT.search(text, max(read_to, text.rfind("。", read_to, at), text.rfind(";", read_to, at),
+                                          _line_start(text, at, read_to)))
+        read_to = m.end() if m else at + 1
+        at = text.find("费", read_to)
+        if m is None:
             continue
-        seen.add(m.start())
         sentence = m.group()
         if not FEE_SUBJECT.search(sentence) or "逾期未按收费通知" in sentence:
             continue
-        amounts = [float(a.replace(",", "")) * (10000 if unit == "万元" else 1)
+        amounts = [Decimal(a.replace(",", "") + ("E4" if unit == "万元" else ""))  # exact, at any length
                    for a, unit in _FEE_AMOUNT.findall(sentence)]
         if _FEE_NONE.search(sentence) and not any(amounts):
-            found.append(0.0)
+            found.append(Decimal(0))
         elif len(set(amounts)) == 1:
             found.append(amounts[0])
     if not found:
         return None, []
     if len(set(found)) > 1:
-        return None, [f"fee_conflict:{'/'.join(str(f) for f in sorted(set(found)))}"]
+        return None, [f"fee_conflict:{'/'.join(str(float(f)) for f in sorted(set(found)))}"]
     return found[0], []
 
 
-def _line_start(text: str, at: int) -> int:
-    """The line break that starts the paragraph ``at`` is in (a break inside a wrapped sentence,
-    between two of its characters, does not)."""
-    pos = text.rfind("\n", 0, at)
-    while pos > 0 and _SOFT_BREAK_AT.match(text, pos):
-        pos = text.rfind("\n", 0, pos)
+def _line_start(text: str, at: int, lo: int) -> int:
+    """The line break after ``lo`` that starts the paragraph ``at`` is in (a break inside a wrapped
+    sentence, between two of its characters, does not)."""
+    pos = text.rfind("\n", lo, at)
+    while pos > lo and _SOFT_BREAK_AT.match(text, pos):
+        pos = text.rfind("\n", lo, pos)
     return pos
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; a page with its images inlined, a few MB
 PARSE_SECONDS = 60  # a report parses in milliseconds: one that takes a minute is given up
+MAX_MEMORY = 2 * 2**30  # what a worker may take beyond its start to parse one file (a 32 MB PDF needs far less)
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -20,9 +21,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                "complete), partial (some tables or cells missing), no_tables (readable, no standard tables), "
                "no_text_layer (a scan with --no-ocr, or pages with nothing on them), unsupported (a format not read: "
                ".zip, .gif …, named in the warning), unreadable (empty, binary, undecodable, a broken or encrypted file, "
-               "not a regular file, a symlink out of RAW_DIR, a parse over the time limit), too_large (over "
-               "--max-bytes, not read). Every warning is stored in reports.warnings. One ingest writes a staging "
-               "folder at a time.")
+               "not a regular file, a symlink out of RAW_DIR, a parse over the time or memory limit, a crash of the "
+               "parser), too_large (over --max-bytes, not read). Each file is parsed in a worker process: one that "
+               "crashes, hangs or runs out of memory costs only its file. Every warning is stored in "
+               "reports.warnings. One ingest writes a staging folder at a time.")
     ap.add_argument("raw_dir", type=Path, metavar="RAW_DIR", help="folder of raw reports, read recursively")
     ap.add_argument("--out", type=Path, default=Path("staging"), metavar="STAGING_DIR",
                     help="where to write the Parquet files (default: ./staging)")
@@ -39,6 +41,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                     help=f"files larger than this get status too_large and are not read (default {MAX_BYTES})")
     ap.add_argument("--timeout", type=float, default=PARSE_SECONDS, metavar="SECONDS",
                     help=f"a file whose parse takes longer is given up: parser_timeout (default {PARSE_SECONDS}; 0: none)")
+    ap.add_argument("--max-memory", type=int, default=MAX_MEMORY >> 20, metavar="MB",
+                    help=f"memory a worker may take to parse one file; a file that needs more is given up: "
+                         f"unreadable:resource_limit (default {MAX_MEMORY >> 20}; 0: none)")
     ap.add_argument("--full", action="store_true",
                     help="parse every file again (default: reuse what STAGING_DIR holds for unchanged files)")
     ap.add_argument("--no-ocr", dest="ocr", action="store_false",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from . import metadata
@@ -33,13 +34,16 @@ class ParsedReport:
     encoding: str | None = None
     size_bytes: int = 0
     mtime_ns: int | None = None
+    ctime_ns: int | None = None
+    inode: int | None = None
     title: str | None = None
     agency: str | None = None
     report_year: int | None = None
     layout: str | None = None
     applications_layout: str | None = None  # the form table 三 follows (2019: 其他处理 as one row)
     published_at: dt.date | None = None
-    info_fee_yuan: float | None = None
+    info_fee_yuan: float | None = None  # the contract's double: set only when it holds the fee exactly
+    info_fee_fen: int | None = None  # the fee exactly, in fen
     contact_address: str | None = None
     ocr_pages: int = 0  # pages read by OCR
     place: AgencyPlace = field(default_factory=AgencyPlace)  # where the agency sits (stage 7, after the manifest)
@@ -63,6 +67,22 @@ def file_report_id(path: str) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()[:16]
+
+
+MAX_FEE_FEN = 10**15  # ten trillion yuan: every fen below it is exact as a double and as an int64
+
+
+def fee_in_fen(yuan: Decimal | None, warnings: list[str]) -> tuple[int | None, float | None]:
+    """A fee as integer fen and as the double yuan the contract stages, both exact; a fee in
+    fractions of a fen, or too large to hold, is null with a warning."""
+    if yuan is None:
+        return None, None
+    sign, digits, exponent = yuan.as_tuple()
+    fen = Decimal((sign, digits, exponent + 2))  # × 100 exactly (multiplying rounds to 28 digits)
+    if fen != fen.to_integral_value() or not 0 <= fen < MAX_FEE_FEN:
+        warnings.append(f"fee_out_of_range:{yuan:f}")
+        return None, None
+    return int(fen), int(fen) / 100
 
 
 def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | None = None,
@@ -90,7 +110,8 @@ def parse_report(raw: bytes, source_path: str, suffix: str = "", form: Form | No
     rep.warnings.extend(doc.warnings)
     md = metadata.extract(doc.text, doc.meta)
     rep.title, rep.agency, rep.report_year = md.title, md.agency, md.report_year
-    rep.published_at, rep.info_fee_yuan, rep.contact_address = md.published_at, md.info_fee_yuan, md.contact_address
+    rep.published_at, rep.contact_address = md.published_at, md.contact_address
+    rep.info_fee_fen, rep.info_fee_yuan = fee_in_fen(md.info_fee_yuan, rep.warnings)
     rep.warnings.extend(md.warnings)
     statements, warnings = read_statements(doc.text, doc.original, md.report_year)
     rep.statements = in_source(statements, doc)

@@ -22,14 +22,17 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
 
 from . import locks
+from .cli import reason
 from .staging import LOCK_FILE, STAGED_FILES, process_alive, run_ids
 
 ROOT = Path(__file__).resolve().parent.parent
+BUILD_NAME = "gia.duckdb"  # what the new file is built as; the catalog takes the name of the file it is opened as
 
 
 class Refused(Exception):
@@ -39,8 +42,8 @@ class Refused(Exception):
 def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str | None = None) -> int:
     warehouse = warehouse.resolve()
     folder = warehouse.parent
-    folder.mkdir(parents=True, exist_ok=True)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         with locks.holding(folder / f".{warehouse.name}.lock", f"warehouse {warehouse}"):
             _remove_dead_builds(folder, warehouse.name)
             _no_writer(warehouse)  # checked again at the swap; refusing now saves a build
@@ -49,7 +52,7 @@ def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str |
             try:
                 snapshot = build / "staging"
                 take_snapshot(staging.resolve(), snapshot)
-                built = build / warehouse.name
+                built = build / BUILD_NAME  # a plain name: dbt-duckdb writes the catalog name into SQL unquoted
                 done = _dbt_build(dbt, built, snapshot, build, dbt_args)
                 if done != 0:
                     print(f"publish: dbt build failed (exit {done}); {warehouse} is unchanged", file=sys.stderr)
@@ -58,9 +61,16 @@ def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str |
                 _swap(built, warehouse)
             finally:
                 shutil.rmtree(build, ignore_errors=True)
-    except (locks.Busy, Refused) as e:
+    except (locks.LockError, Refused) as e:
         print(f"publish: {e}; {warehouse} is unchanged", file=sys.stderr)
         return 2
+    except OSError as e:  # a full disk, a read-only folder …: one line, and what stands
+        print(f"publish: {reason(e)}; {warehouse} is unchanged", file=sys.stderr)
+        return 1
+    except duckdb.Error as e:  # checking the new file (a full disk at its checkpoint)
+        print(f"publish: the new build could not be checked: {str(e).splitlines()[0]}; {warehouse} is unchanged",
+              file=sys.stderr)
+        return 1
     print(f"publish: {warehouse} replaced by the new build")
     return 0
 
@@ -95,6 +105,13 @@ def take_snapshot(staging: Path, snapshot: Path) -> None:
 
 
 def _dbt_build(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args: list[str]) -> int:
+    """dbt build into ``built``; its compiled SQL and logs go under TMPDIR (on a full warehouse disk,
+    dbt then says the build failed, instead of failing to write its own log)."""
+    with tempfile.TemporaryDirectory(prefix="gia-dbt-") as scratch:
+        return _run_dbt(dbt, built, snapshot, Path(scratch), dbt_args)
+
+
+def _run_dbt(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args: list[str]) -> int:
     env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_PROFILES_DIR": str(ROOT), "GIA_WAREHOUSE": str(built),
            "GIA_STAGING_DIR": str(snapshot)}
     command = [dbt or str(Path(sys.executable).parent / "dbt"), "build", "--target-path", str(build / "target"),

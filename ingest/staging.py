@@ -30,7 +30,8 @@ REPORTS = pa.schema([  # the contract's columns, then provenance
     ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
     ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
     ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
-    ("contact_address", pa.string()), ("ocr_pages", pa.int16()),
+    ("contact_address", pa.string()), ("ocr_pages", pa.int16()), ("info_fee_fen", pa.int64()), ("ctime_ns", pa.int64()),
+    ("inode", pa.uint64()),
 ])
 PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
     ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
@@ -144,12 +145,31 @@ def exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def _abandon(writer: pq.ParquetWriter) -> None:
+    """Close a writer whose file is thrown away, whatever happens (a full disk fails its close,
+    and its finaliser would try, and fail, again)."""
+    if writer.is_open:
+        try:
+            writer.close()
+        except OSError:
+            writer.is_open = False
+            if writer.file_handle is not None:
+                writer.file_handle.close()
+
+
+class MixedStaging(OSError):
+    """Renaming the new files in failed part way: the folder holds files of two runs (their
+    fingerprints tell; the next ingest redoes them, publish refuses them)."""
+
+
 class StagingWriter:
     """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports. The new set is
     written into a folder beside the staging folder and the two folders are swapped in one step
     on a clean exit: the staging folder always holds one run's complete set (where the system
     cannot swap folders, the four files are renamed in, and their shared fingerprint tells a set
-    cut short by a kill)."""
+    cut short by a kill). A staging folder that is a mount point gets the new set inside it (a
+    rename across devices fails), and the files are renamed in. Any failure before that (a full
+    disk, a read-only folder) leaves the last staging as it was."""
 
     def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
@@ -161,11 +181,14 @@ class StagingWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._pending = 0
         self.next = self.out.parent / f".{self.out.name}.next-{os.getpid()}"
+        self.fix_reports = None  # a function of a batch of written reports, applied once all are (see copies)
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.next-*"):  # a killed run's (we hold the lock)
-            shutil.rmtree(stale, ignore_errors=True)
+        if os.path.ismount(self.out):
+            self.next = self.out / f".gia-next-{os.getpid()}"
+        for stale in [*self.out.parent.glob(f".{self.out.name}.next-*"), *self.out.glob(".gia-next-*")]:
+            shutil.rmtree(stale, ignore_errors=True)  # a killed run's (we hold the lock)
         for stale in self.out.glob(".*.parquet.*.tmp"):
             stale.unlink(missing_ok=True)
         self.next.mkdir()
@@ -210,12 +233,29 @@ class StagingWriter:
                 self.flush()
                 for w in self._writers.values():
                     w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
-            for w in self._writers.values():
-                w.close()
-            if exc_type is None:
+                for w in self._writers.values():
+                    w.close()
+                if self.fix_reports is not None:
+                    self._rewrite("reports", self.fix_reports)
                 self._commit()
         finally:
+            for w in self._writers.values():
+                _abandon(w)
             shutil.rmtree(self.next, ignore_errors=True)
+
+    def _rewrite(self, name: str, fix) -> None:
+        """The written file again, each row group through ``fix`` (its fingerprint kept)."""
+        path = self.next / f"{name}.parquet"
+        if not path.exists():
+            return
+        written = pq.ParquetFile(path)
+        fixed = path.with_suffix(".fixed")
+        with pq.ParquetWriter(fixed, self.schemas[name], compression="zstd") as writer:
+            for group in range(written.num_row_groups):
+                writer.write_table(fix(written.read_row_group(group)))
+            writer.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
+        written.close()
+        os.replace(fixed, path)
 
     def _commit(self) -> None:
         """The new set in place of the old, in one step where the folder holds only staging files."""
@@ -227,5 +267,10 @@ class StagingWriter:
             if exchange(self.next, self.out):
                 return  # self.next now holds the old set, removed on exit
             (self.next / LOCK_FILE).unlink(missing_ok=True)
-        for name in STAGED_FILES:
-            os.replace(self.next / f"{name}.parquet", self.out / f"{name}.parquet")
+        for k, name in enumerate(STAGED_FILES):
+            try:
+                os.replace(self.next / f"{name}.parquet", self.out / f"{name}.parquet")
+            except OSError as e:
+                if k == 0:
+                    raise  # nothing renamed yet: the last staging stands
+                raise MixedStaging(e.errno, f"{e.strerror} (renaming the new files in)", str(self.out)) from e

@@ -55,7 +55,7 @@ expanded_terms as (
 
 term_counts as (
 
-    select layout, identity_id, any_value(form_table) as form_table, instance, count(*) as terms
+    select layout, identity_id, min(form_table) as form_table, instance, count(*) as terms
     from expanded_terms
     group by layout, identity_id, instance
 

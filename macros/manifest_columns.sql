@@ -5,7 +5,8 @@
            'applications_layout', 'published_at', 'info_fee_yuan', 'status', 'warnings', 'encoding',
            'size_bytes', 'mtime_ns', 'ingest_version', 'contact_address', 'division_code',
            'division_status', 'division_source', 'division_candidates', 'township', 'agency_level',
-           'agency_kind', 'agency_key', 'division_vintage', 'warning_count', 'read_path', 'ocr_pages']) }}
+           'agency_kind', 'agency_key', 'division_vintage', 'warning_count', 'read_path', 'ocr_pages', 'info_fee_fen',
+           'ctime_ns', 'inode']) }}
 {%- endmacro %}
 
 {% macro manifest_columns(relation) -%}

@@ -33,6 +33,18 @@ def folder(tmp_path):
     return raw, out
 
 
+def logging_parses(monkeypatch, log: Path) -> None:
+    """Every file parsed from now on is written to ``log`` (files are parsed in worker processes)."""
+    import ingest.cli as cli
+    real = cli.parse_report
+
+    def logged(raw_, rel, *a):
+        with open(log, "a") as f:
+            f.write(rel + "\n")
+        return real(raw_, rel, *a)
+    monkeypatch.setattr(cli, "parse_report", logged)
+
+
 def full_run(raw: Path, tmp: Path) -> dict:
     out = tmp / "full"
     run(raw, out, jobs=1, progress=False, full=True)
@@ -56,23 +68,22 @@ def test_new_changed_moved_and_deleted_files(folder, tmp_path, monkeypatch):
     (raw / "004_e91101857bf848ba.txt").unlink()  # deleted
     (raw / "new.txt").write_text((ROOT / "samples" / "raw" / "004_e91101857bf848ba.txt").read_text(encoding="utf-8") + "\n附",
                                  encoding="utf-8")
-    parsed = []
-    import ingest.cli as cli
-    real = cli.parse_report
-    monkeypatch.setattr(cli, "parse_report", lambda raw_, rel, *a: parsed.append(rel) or real(raw_, rel, *a))
+    log = tmp_path / "parsed.log"
+    logging_parses(monkeypatch, log)
     stats = run(raw, out, jobs=1, progress=False)
-    assert sorted(parsed) == ["000_b871b4d2c0ca5613.txt", "new.txt"]
+    assert sorted(log.read_text().split()) == ["000_b871b4d2c0ca5613.txt", "new.txt"]
     assert (stats["unchanged"], stats["moved"], stats["files"]) == (2, 2, 6)
     assert rows(out) == full_run(raw, tmp_path)
 
 
-def test_touched_file_is_hashed_not_parsed(folder, monkeypatch):
+def test_touched_file_is_hashed_not_parsed(folder, tmp_path, monkeypatch):
     raw, out = folder
     path = raw / "001_5a46c2b8c80e9869.txt"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    import ingest.cli as cli
-    monkeypatch.setattr(cli, "parse_report", lambda *a: pytest.fail("bytes already staged"))
+    log = tmp_path / "parsed.log"
+    logging_parses(monkeypatch, log)
     stats = run(raw, out, jobs=1, progress=False)
+    assert not log.exists(), "bytes already staged"
     assert (stats["unchanged"], stats["moved"]) == (4, 1)
     mtime = duckdb.sql(f"select mtime_ns from read_parquet('{out}/reports.parquet') where source_path = '{path.name}'").fetchone()
     assert mtime == (path.stat().st_mtime_ns,)

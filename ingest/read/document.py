@@ -112,7 +112,7 @@ class Document:
     line_pages: list[int] | None = None
     meta: dict[str, str] = field(default_factory=dict)  # the page's own fields (<meta name=… content=…>)
     ocr_pages: int = 0  # pages read by OCR (scans, page images)
-    warnings: list[str] = field(default_factory=list)  # what reading the format met (encoding_errors:N, OCR page limit …)
+    warnings: list[str] = field(default_factory=list)  # what reading the format met or left out (encoding_errors:N, hidden text …)
 
     def source_line(self, line: int) -> int:
         """The source line of line ``line`` (1-based) of the text."""

@@ -19,8 +19,6 @@ depend on the number of threads).
 """
 from __future__ import annotations
 
-import signal
-import threading
 from functools import cache
 
 import numpy as np
@@ -391,9 +389,7 @@ def _engine():
 
 
 def more_time(pages: int) -> None:
-    """Extend the file's time limit (an ITIMER_REAL the CLI set) by PAGE_SECONDS a page to OCR."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    remaining, interval = signal.getitimer(signal.ITIMER_REAL)
-    if remaining > 0:
-        signal.setitimer(signal.ITIMER_REAL, remaining + PAGE_SECONDS * pages, interval)
+    """Extend the file's time limit (the clock its worker shows the run's watchdog) by PAGE_SECONDS
+    a page to OCR."""
+    from ..workers import more_time as extend
+    extend(PAGE_SECONDS * pages)

@@ -13,6 +13,7 @@ A PDF whose pages have no characters is a scan: it has no text layer to read.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 
 import pypdfium2 as pdfium
@@ -23,6 +24,11 @@ from .document import Document, Unreadable, normalise
 
 RULE = 2.5  # a drawn path this thin (points) is a border
 RULE_MIN = 6.0  # … and at least this long
+MAX_PAGE = 2**15 - 1  # pages past this are staged without a page number (a warning says so)
+SCRIPT_SIZE = 0.8  # a digit in a font this much smaller than the glyph before it, raised or lowered, is a mark
+SCRIPT_SHIFT = 0.15  # … by this many of that glyph's font size (its baseline moved)
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 class NoTextLayer(Unreadable):
@@ -41,13 +47,14 @@ def pdf_document(raw: bytes, ocr: bool = True) -> Document:
     read: dict[int, list[str]] = {}  # page index → its lines
     scans: list[int] = []  # pages that are images of paper: read by OCR, their text layer not trusted
     warnings: list[str] = []
+    invalid = [0]
     try:
         for number in range(len(pdf)):
             page = pdf[number]
             if is_scan(page):
                 scans.append(number)
             else:
-                read[number] = page_lines(page)
+                read[number] = page_lines(page, invalid)
             page.close()
         if scans and ocr:
             read.update(_ocr_pages(pdf, scans, warnings))
@@ -63,6 +70,11 @@ def pdf_document(raw: bytes, ocr: bool = True) -> Document:
     source_lines = []  # a PDF line's number is its line on its page
     for i, page in enumerate(pages):
         source_lines.append(source_lines[-1] + 1 if i and pages[i - 1] == page else 1)
+    if invalid[0]:
+        warnings.append(f"code_point_invalid:{invalid[0]}")
+    if pages and pages[-1] > MAX_PAGE:  # a page number is staged as int16
+        warnings.append(f"page_out_of_range:{pages[-1]}")
+        pages = [page if page <= MAX_PAGE else None for page in pages]
     built = "\n".join(lines)
     ocr_pages = sum(n in read for n in scans)
     return Document(text=normalise(built), original=built, source_format="scan" if ocr_pages else "pdf",
@@ -133,26 +145,72 @@ def _ocr_pages(pdf: pdfium.PdfDocument, scans: list[int], warnings: list[str]) -
     return {n: ocr.page_text(images[n]) for n in sorted(wanted)}
 
 
-def page_lines(page: pdfium.PdfPage) -> list[str]:
-    """The page's text top to bottom (see boxes.page_lines)."""
+def page_lines(page: pdfium.PdfPage, invalid: list[int] | None = None) -> list[str]:
+    """The page's text top to bottom (see boxes.page_lines); a footnote mark is a mark."""
     textpage = page.get_textpage()
-    chars = _chars(textpage)
+    chars, indices = _indexed_chars(textpage, invalid if invalid is not None else [0])
+    chars = _script_marks(textpage, chars, indices)
     textpage.close()
     return boxes.page_lines(chars, _borders(page))
 
 
 def _chars(textpage: pdfium.PdfTextPage) -> list[boxes.Box]:
+    """Every printed character with its box (see ``_indexed_chars``)."""
+    return _indexed_chars(textpage, [0])[0]
+
+
+def _indexed_chars(textpage: pdfium.PdfTextPage, invalid: list[int]) -> tuple[list[boxes.Box], list[int]]:
     """Every printed character with its box (PDFium's generated spaces and line breaks dropped:
-    the boxes say where the gaps are)."""
+    the boxes say where the gaps are), and its index in the text page. A font may map a glyph to
+    what is no character (a lone surrogate, past U+10FFFF): U+FFFD, counted in ``invalid``."""
     handle = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    out = []
+    out, indices = [], []
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
         code = pdfium_c.FPDFText_GetUnicode(handle, i)
         if code in (0, 9, 10, 13, 32, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(handle, i) == 1:
             continue
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            invalid[0] += 1
+            code = 0xFFFD
         if pdfium_c.FPDFText_GetCharBox(handle, i, left, right, bottom, top) and top.value > bottom.value:
             out.append((chr(code), left.value, bottom.value, right.value, top.value))
+            indices.append(i)
+    return out, indices
+
+
+def _script_marks(textpage: pdfium.PdfTextPage, chars: list[boxes.Box], indices: list[int]) -> list[boxes.Box]:
+    """A digit printed in a smaller font than the glyph just before it and off that glyph's
+    baseline (PDF text rise) is a footnote mark (12¹), not a digit of the number: it becomes a
+    superscript (or subscript) digit, given that glyph's line so it reads right after it."""
+    handle = textpage.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def size_and_baseline(i: int) -> tuple[float, float]:
+        pdfium_c.FPDFText_GetCharOrigin(handle, indices[i], x, y)
+        return pdfium_c.FPDFText_GetFontSize(handle, indices[i]), y.value
+
+    by_right = sorted(range(len(chars)), key=lambda i: chars[i][3])
+    rights = [chars[by_right[j]][3] for j in range(len(by_right))]
+    out = chars
+    for k, ch in enumerate(chars):
+        if not ("0" <= ch[0] <= "9"):
+            continue
+        height = ch[4] - ch[2]
+        before = next((i for i in reversed(by_right[bisect.bisect_left(rights, ch[1] - height):
+                                                    bisect.bisect_right(rights, ch[1] + 0.3 * height)])
+                       if i != k and chars[i][2] < ch[4] and ch[2] < chars[i][4]), None)  # beside it, overlapping
+        if before is None:
+            continue
+        size, baseline = size_and_baseline(k)
+        before_size, before_baseline = size_and_baseline(before)
+        if not size < SCRIPT_SIZE * before_size:
+            continue
+        script = _SUPERSCRIPT if baseline > before_baseline + SCRIPT_SHIFT * before_size else \
+            _SUBSCRIPT if baseline < before_baseline - SCRIPT_SHIFT * before_size else None
+        if script is not None:
+            out = out if out is not chars else list(chars)
+            out[k] = (ch[0].translate(script), ch[1], chars[before][2], ch[3], chars[before][4])
     return out
 
 

@@ -121,7 +121,8 @@ final as (
         report_role in ('canonical', 'unplaced') as is_canonical,
         bool_or(report_role = 'rival') over (partition by canonical_report_id) as has_rival_report,
         case when report_role in ('canonical', 'unplaced') then coalesce(
-            flatten(list(source_paths) filter (where report_role = 'alternate') over (partition by canonical_report_id)),
+            flatten(list(source_paths order by source_path) filter (where report_role = 'alternate')
+                over (partition by canonical_report_id)),
             []) end as alternate_paths
     from roles
 

@@ -18,17 +18,18 @@ agencies as (
 
     select
         agency_key,
-        arg_max(agency, coalesce(report_year, 0)) as agency,
+        -- every aggregate decides ties by value: the same staging always builds the same warehouse
+        arg_max(agency, (coalesce(report_year, 0), agency)) as agency,
         list(distinct agency order by agency) as names_printed,
-        any_value(division_code) as division_code,
-        mode(division_status) as division_status,
-        mode(division_source) as division_source,
-        any_value(division_candidates) as division_candidates,
+        min(division_code) as division_code,
+        mode(division_status order by division_status) as division_status,
+        mode(division_source order by division_source) as division_source,
+        min(division_candidates) as division_candidates,
         list(distinct division_vintage order by division_vintage) filter (where division_vintage is not null)
             as division_vintages,
-        any_value(township) as township,
-        mode(agency_level) as agency_level,
-        mode(agency_kind) as agency_kind,
+        min(township) as township,
+        mode(agency_level order by agency_level) as agency_level,
+        mode(agency_kind order by agency_kind) as agency_kind,
         min(report_year) as first_year,
         max(report_year) as last_year,
         count(distinct report_year) as years_reported,

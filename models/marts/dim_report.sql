@@ -61,7 +61,7 @@ final as (
         read_path,
         ocr_pages
         {%- for column in manifest_columns(ref('stg_reports')) %},
-        "{{ column }}"
+        "{{ column | replace('"', '""') }}"
         {%- endfor %}
     from deadlines
 

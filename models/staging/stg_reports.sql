@@ -48,7 +48,7 @@ renamed as (
 
         ---------- the --manifest's own columns (source URL, crawl time …), as given
         {%- for column in manifest_columns(source('staging', 'reports')) %}
-        "{{ column }}",
+        "{{ column | replace('"', '""') }}",
         {%- endfor %}
 
         ---------- when the ingest read the file
