@@ -295,7 +295,7 @@ def _carry_over(staged: Staged, unchanged: list[str], moved: list[tuple[str, str
     writer.write("reports", carried)
     _count(stats, carried)
     carried_ids = [rid for rid in carried["report_id"].unique().to_list() if rid]
-    for name in STAGED_FILES[1:]:
+    for name in STAGED_FILES[1:] if carried_ids else ():
         writer.write(name, staged.cells(name, carried_ids))
 
 

@@ -205,6 +205,8 @@ class StagingWriter:
     def write(self, name: str, rows: pl.DataFrame | pl.LazyFrame) -> None:
         """Rows straight to disk (carried over from a previous run: before anything added); a
         LazyFrame (the cells of a staged file) streams there."""
+        if isinstance(rows, pl.DataFrame) and not rows.height:
+            return
         if name == "reports":
             self._remember(rows)
         schema = self.schemas[name]
