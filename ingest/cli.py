@@ -338,8 +338,8 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
 
 
 def reason(e: OSError) -> str:
-    """An OS error in a few words (Arrow's say ``[errno 28]`` in a sentence of their own)."""
-    code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e))), None)
+    """An OS error in a few words (Polars' say ``(os error 28)`` in a sentence of their own)."""
+    code = e.errno or next((int(m) for m in re.findall(r"\(os error (\d+)\)", str(e))), None)
     words = os.strerror(code) if code else str(e)
     return f"{words} ({e.filename})" if e.filename else words
 
