@@ -112,3 +112,12 @@ def test_todays_schema_holds_every_column_of_the_contract():
                 contract[cells[0]] = CONTRACT_TYPES[cells[1].removesuffix(", null")]
         today = dict(todays(name))
         assert contract and {c: today.get(c) for c in contract} == contract, name
+
+
+@pytest.mark.parametrize("path", ["a.txt", ".bashrc", "d/..x.TXT", "e/f.tar.GZ", "g.", "h", "i/.j.md", "k.d/l", "..",
+                                  "a/.", "x/...txt", "报告.ＴＸＴ", "a b/c d.Md"])
+def test_the_suffix_of_a_staged_path_is_the_one_its_reader_was_chosen_by(path):
+    import os
+    import polars as pl
+    from ingest.incremental import SUFFIX
+    assert pl.DataFrame({"source_path": [path]}).select(SUFFIX).item() == os.path.splitext(path)[1].lower()
