@@ -11,6 +11,7 @@ hiding too much loses a value, hiding too little reads one the page does not sho
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ def _unescape_css(text: str) -> str:
     return _CSS_ESCAPE.sub(one, text)
 
 
+@functools.lru_cache(maxsize=4096)  # a page repeats its styles; the dicts are only read
 def declarations(block: str) -> dict[str, tuple[str, bool]]:
     """The ``display`` and ``visibility`` a declaration block sets: property → (value, important);
     the last declaration of a property wins, an important one over one that is not."""

@@ -1,138 +1,199 @@
-"""HTML → Document: each table row becomes one line of ``|``-separated cells, other blocks a line
-of their own.
+"""HTML → Document, through a real HTML parser (libxml2's, by lxml): each table row becomes one
+line of ``|``-separated cells, other blocks a line of their own.
 
-A blank cell among a row's values keeps its place as ``BLANK_CELL`` (a web page's empty cell has a
-known position; a text page's does not). Inline formatting (Word's ``<span>`` soup) carries no cell
-structure and is passed over; scripts and styles are dropped.
+Stages, each over the parsed tree: drop the elements the page hides (``css``: the ``hidden``
+attribute, inline styles, the rules of its ``<style>`` sheets), turn the digits of ``<sup>`` and
+``<sub>`` into footnote marks, then walk the tree into lines. The parser decodes entities (in text
+and in attributes), closes what the page leaves open and drops comments; scripts and styles are
+passed over. A blank cell among a row's values keeps its place as ``BLANK_CELL`` (a web page's
+empty cell has a known position; a text page's does not). Inline formatting (Word's ``<span>``
+soup) carries no cell structure: its text joins its neighbours'. Each line keeps the source line
+of the element it starts in (the parser counts lines up to 65,534; past that the line is unknown).
 """
 from __future__ import annotations
 
-import bisect
-import functools
-import html
 import re
+from collections.abc import Iterator
+
+from lxml import etree
 
 from . import css
-from .css import attributes
-from .document import Document, normalise, row_line
+from .document import Document, Unreadable, normalise, row_line
 
 _HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
 _BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title hr dt dd".split()
 )
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
-_INLINE_TAGS = frozenset("span font b i u s em strong small big sup sub a o ins del label".split())
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-# Every pattern with ``[^>]*>`` is run only up to the page's last ``>`` (``_tags_end``): past it such
-# a pattern fails only after reading to the end, and tried from every ``<`` that is quadratic.
-_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:]*)\b[^>]*>")
-# the common lowercase inline tags, and the <p> Word wraps a cell's text in, go first in one C-level pass
-_COMMON_INLINE = re.compile(r"</?(?:span|font|o:p|strong|b|em|i|u|a)(?:\s[^>]*)?>")
-_CELL_PARAGRAPH = re.compile(r"(<t[dh]\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</t[dh]>)")
-_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
-_META_NAME = re.compile(r"""\sname\s*=\s*["']?([\w.:-]+)""", re.I)
-_META_CONTENT = re.compile(r"""\scontent\s*=\s*["']([^"'>]*)""", re.I)
-_MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
-_SCRIPT_TAG = re.compile(rb"<(/?)(su[bp])\b[^>]*>")  # <sup>, <sub>: in the page's folded bytes
-_STYLE_OR_SCRIPT = re.compile(rb"<s(?:tyle|u[bp])\b")
-_CLASS_OR_ID = re.compile(rb"""\s(class|id)\s*=\s*(?:"([^"]*)|'([^']*)|([^\s>]*))""")
-_STYLE_ELEMENT = re.compile(rb"<style\b[^>]*>")
+# comments and processing instructions are not built; the page's bytes are UTF-8 whatever its
+# <meta charset> says (the reader decoded them); no nesting limit but libxml2's own (2,048 deep)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, encoding="utf-8")
+_LAST_COUNTED_LINE = 65535  # libxml2 keeps a line number in 16 bits: this one means "here or later"
+_ODD_LETTERS = "\u017f\u0130\u0131\u212a"  # ſ İ ı K: css.fold takes them for s i i k
 _SUPERSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
                              "⁰¹²³⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
                            "₀₁₂₃₄₅₆₇₈₉₀₁₂₃₄₅₆₇₈₉")
+_DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def looks_like_html(text: str) -> bool:
     head = text[:50000]
-    return len(_HTML_SNIFF.findall(head, 0, _tags_end(head))) >= 3
+    return len(_HTML_SNIFF.findall(head, 0, head.rfind(">") + 1)) >= 3
 
 
 def html_document(text: str) -> Document:
-    folded = _folded(text)
+    data = text.encode("utf-8", "replace")
+    root = parse(data)
     warnings = []
-    present = {m.group() for m in _STYLE_OR_SCRIPT.finditer(folded)}  # one pass for both
-    sheet = _stylesheet(text, folded) if b"<style" in present else css.Stylesheet()
-    text, dropped = _drop_hidden(text, folded, sheet)
+    if root is None:  # nothing but blanks
+        return Document(text="", original="", source_format="html", source_lines=[], warnings=warnings)
+    sheet = stylesheet(root)
+    dropped = drop_hidden(root, sheet, text)
     if dropped:
         warnings.append(f"hidden_content_dropped:{dropped}")
     if sheet.not_applied:  # a hiding rule of a selector not followed: what it hides may be read
         warnings.append(f"hidden_css_not_applied:{sheet.not_applied}")
-    if present - {b"<style"}:
-        text = _script_digits(text)
-    text = _sub_in_tags(_COMMON_INLINE, "", text)
-    text = _sub_in_tags(_CELL_PARAGRAPH, r"\1\2", text)
-    lines = _Lines([m.start() for m in re.finditer("\n", text)])
-    _scan(text, lines)
-    head = text[: text.find("<body")] if "<body" in text else text[:20000]
-    meta = _page_fields(head)
-    built = "\n".join(lines.lines)
-    return Document(text=normalise(built), original=built, source_format="html", source_lines=lines.numbers,
-                    meta={name: normalise(value) for name, value in meta.items()}, warnings=warnings)
+    mark_scripts(root)
+    lines, numbers = page_lines(root)
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format="html", source_lines=numbers,
+                    meta={name: normalise(value) for name, value in page_fields(root).items()}, warnings=warnings)
 
 
-def _tags_end(text: str) -> int:
-    """Just past the last ``>``: no tag ends after it."""
-    return text.rfind(">") + 1
+def parse(data: bytes) -> etree._Element | None:
+    """The tree of a page's UTF-8 bytes (None for a page of blanks). A page nested deeper than the
+    parser follows is refused whole: libxml2 stops there, and a part of a page read as the whole
+    would lose rows."""
+    root = etree.fromstring(data, _PARSER)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+        raise Unreadable("html_too_deep")
+    return root
 
 
-def _sub_in_tags(pattern: re.Pattern, replacement: str, text: str) -> str:
-    """``pattern.sub`` up to the page's last ``>`` (the rest, with no ``<``, as a whole: no copy)."""
-    end = _tags_end(text)
-    if "<" not in text[end:]:
-        return pattern.sub(replacement, text)
-    return pattern.sub(replacement, text[:end]) + text[end:]
-
-
-def _folded(text: str) -> bytes:
-    """The page's ASCII letters lowercased, one byte a character (others ``?``), with the letters
-    ``re.I`` also takes for them (ſ for s; İ, ı for i): tags and words found in it are at the same
-    positions in the page (a case-insensitive regex scans a page at 20 ns a character)."""
-    for letter, ascii_letter in _LIKE_ASCII:
-        if letter in text:
-            text = text.replace(letter, ascii_letter)
-    return text.encode("ascii", "replace").lower()
-
-
-def _page_fields(head: str) -> dict[str, str]:
-    """The page's own fields: ``<meta name=… content=…>``, a tag at a time (a pattern reaching from
-    ``name`` to ``content`` over the page was cubic in unclosed tags; within one tag it is bounded)."""
+def page_fields(root: etree._Element) -> dict[str, str]:
+    """The page's own fields: ``<meta name=… content=…>`` of its head (the last of a name wins)."""
+    head = root.find("head")
     fields = {}
-    for tag in _META_TAG.finditer(head, 0, _tags_end(head)):
-        name, content = _META_NAME.search(tag.group()), _META_CONTENT.search(tag.group())
-        if name and content and (value := html.unescape(content.group(1)).strip()):
-            fields[name.group(1)] = value
+    for tag in (head if head is not None else root).iter("meta"):
+        name, content = (tag.get("name") or "").strip(), (tag.get("content") or "").strip()
+        if name and content:
+            fields[name] = content
     return fields
 
 
+def stylesheet(root: etree._Element) -> css.Stylesheet:
+    """The rules of the page's ``<style>`` elements."""
+    sheet = css.Stylesheet()
+    for style in root.iter("style"):
+        if style.text:
+            sheet.add(style.text)
+    return sheet
 
 
-def _script_digits(text: str) -> str:
-    """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits (a footnote mark
-    printed after a number is not one of its digits: normalise makes them footnote markers); the
-    tags go, their line breaks stay."""
-    out, pos, depth, kind, inside_at = [], 0, 0, None, 0
-    for m in _SCRIPT_TAG.finditer(_folded(text), 0, _tags_end(text)):
-        closing, name = m.group(1), m.group(2)
-        if not closing:
-            if depth == 0:
-                out.append(text[pos:m.start()])
-                kind, inside_at = name, m.end()
-            else:
-                out.append(text[inside_at:m.start()].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-                inside_at = m.end()
-            out.append("\n" * text.count("\n", m.start(), m.end()))
-            depth += 1
-        elif depth:
-            out.append(text[inside_at:m.start()].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-            out.append("\n" * text.count("\n", m.start(), m.end()))
-            depth -= 1
-            pos = inside_at = m.end()
-    if depth:  # an unclosed <sup>: to the end, as a browser shows it
-        out.append(text[inside_at:].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-    else:
-        out.append(text[pos:])
-    return "".join(out)
+def drop_hidden(root: etree._Element, sheet: css.Stylesheet, text: str) -> int:
+    """Remove the elements the page does not show (the text after each stays); how many of them
+    held a number among Chinese text (a label and a value: worth a warning, a widget's markup is
+    not). ``text``: the page (whether its words need css.fold to compare, or only lowercasing:
+    10x cheaper)."""
+    fold = css.fold if any(odd in text for odd in _ODD_LETTERS) else str.lower
+    dropped = 0
+    attached = {root}  # elements known to be still in the page (an element inside a dropped one is gone)
+    for element, attributes in list(_candidates(root, sheet.hiding(), fold)):  # judged before any is removed
+        if not _attached(element, attached) or not css.hidden(element.tag, attributes, sheet):
+            continue
+        fragment = "".join(element.itertext())
+        dropped += _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
+        attached.discard(element)
+        _remove(element)
+    return dropped
+
+
+def _candidates(root: etree._Element, rules: list[css.Rule], fold) -> Iterator[tuple[etree._Element, dict]]:
+    """The elements that could hide, in document order, with the attributes css.hidden reads:
+    those with a ``hidden`` attribute or a style holding a hiding word, and those a hiding rule
+    of the sheet names (by id, class or tag; ``*``: every element). The parser lowers the ASCII
+    letters of attribute names; a page printing letters css.fold takes for ASCII ones has its
+    names folded too."""
+    ids = {r.id for r in rules if r.id}
+    classes = {c for r in rules for c in r.classes}
+    tags = {r.tag for r in rules if r.tag}
+    if any(r.tag is None and r.id is None and not r.classes for r in rules) or fold is not str.lower \
+            or not all(re.fullmatch(r"[a-z][\w-]*", tag, re.A) for tag in tags):
+        elements = root.iter(etree.Element)
+    else:  # the attributes a hiding rule or a hiding attribute reads, or the tags a rule names
+        tests = ["@style", "@hidden"] + ["@class"] * bool(classes) + ["@id"] * bool(ids) + [f"self::{t}" for t in tags]
+        elements = root.xpath(f"descendant-or-self::*[{' or '.join(tests)}]")
+    every = any(r.tag is None and r.id is None and not r.classes for r in rules)
+    for element in elements:
+        if fold is str.lower:
+            style = element.get("style")
+            if not (every or tags or classes or ids) and element.get("hidden") is None \
+                    and not (style and _may_hide(style.lower())):
+                continue  # the common case: a style that does not hide
+            attributes = {name: value for name in _JUDGED if (value := element.get(name)) is not None}
+        else:
+            attributes = {}
+            for name, value in element.attrib.items():
+                attributes.setdefault(css.fold(name), value)
+        if every or "hidden" in attributes or element.tag in tags \
+                or ("style" in attributes and _may_hide(fold(attributes["style"]))) \
+                or (classes and "class" in attributes and not classes.isdisjoint(fold(attributes["class"]).split())) \
+                or (ids and "id" in attributes and fold(attributes["id"].strip()) in ids):
+            yield element, attributes
+
+
+_JUDGED = ("hidden", "style", "class", "id")  # the attributes css.hidden reads
+
+
+def _may_hide(style: str) -> bool:
+    """A folded style holding a hiding word, or a CSS escape that could spell one."""
+    return "none" in style or "hidden" in style or "collapse" in style or "\\" in style
+
+
+def _attached(element: etree._Element, attached: set) -> bool:
+    path = []
+    while element is not None and element not in attached:
+        path.append(element)
+        element = element.getparent()
+    if element is None:
+        return False
+    attached.update(path)
+    return True
+
+
+def _remove(element: etree._Element) -> None:
+    """Take an element out of the page, the text after it kept where it was."""
+    parent = element.getparent()
+    if parent is None:  # the page itself is hidden
+        element.clear()
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def mark_scripts(root: etree._Element) -> None:
+    """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits: a footnote mark
+    printed after a number is not one of its digits (normalise makes them footnote markers)."""
+    for script in root.iter("sup", "sub"):
+        table = _SUPERSCRIPT if script.tag == "sup" else _SUBSCRIPT
+        if script.text:
+            script.text = script.text.translate(table)
+        for inner in script.iterdescendants():
+            if inner.text:
+                inner.text = inner.text.translate(table)
+            if inner.tail:
+                inner.tail = inner.tail.translate(table)
+
+
+def _counted(line: int | None) -> int | None:
+    return None if line is None or line >= _LAST_COUNTED_LINE else line
 
 
 class _Table:
@@ -142,26 +203,40 @@ class _Table:
 
     def __init__(self) -> None:
         self.row: list[str] | None = None
-        self.row_line = 0
+        self.row_line: int | None = None
         self.cell: list[str] | None = None
 
 
 class _Lines:
     """Collects the output lines; each ``<tr>`` becomes one (nested tables: the innermost rows)."""
 
-    def __init__(self, newlines: list[int]) -> None:
-        self.offset = 0  # where in the source the scan is
-        self._newlines = newlines
+    def __init__(self) -> None:
+        self.element: etree._Element | None = None  # the element whose start or end the walk is at
         self.lines: list[str] = []
-        self.numbers: list[int] = []
+        self.numbers: list[int | None] = []
         self._text: list[str] = []  # text outside any table
+        self._text_line: int | None = None
         self._tables: list[_Table] = []
 
     @property
-    def line(self) -> int:
-        return bisect.bisect_right(self._newlines, self.offset) + 1
+    def line(self) -> int | None:
+        """The source line of the element the walk is at (where its start tag ends)."""
+        return _counted(self.element.sourceline)
 
-    def _add(self, line: str, number: int) -> None:
+    def _text_starts(self, data: str, tail: bool) -> int | None:
+        """The source line where a piece of text starts printing: after its element's start tag
+        (``tail`` False), or, for the text after an element, before the next element's start."""
+        lead = len(data) - len(data.lstrip())
+        if not tail:
+            line = self.element.sourceline
+            return _counted(line + data.count("\n", 0, lead) if line else None)
+        after = self.element.getnext()
+        line = after.sourceline if after is not None else None
+        if line is None or line >= _LAST_COUNTED_LINE:  # the last text of its parent: its element's line
+            return self.line
+        return max(_counted(self.element.sourceline) or 1, line - data.count("\n", lead))
+
+    def _add(self, line: str, number: int | None) -> None:
         self.lines.append(line)
         self.numbers.append(number)
 
@@ -169,7 +244,7 @@ class _Lines:
         s = " ".join("".join(self._text).split())
         self._text = []
         if s:
-            self._add(s, self.line)
+            self._add(s, self._text_line)
 
     def _close_cell(self, t: _Table) -> None:
         if t.cell is not None:
@@ -227,13 +302,16 @@ class _Lines:
         elif tag in _BLOCK_TAGS:
             self._break()
 
-    def data(self, data: str) -> None:
+    def data(self, data: str, tail: bool) -> None:
         t = self._tables[-1] if self._tables else None
         if t is None:
-            self._text.append(data)
+            if not self._text and not data.isspace():
+                self._text_line = self._text_starts(data, tail)
+            if self._text or not data.isspace():
+                self._text.append(data)
         elif t.cell is not None:
             t.cell.append(data)
-        elif data.strip():  # stray text between cells: a cell of its own
+        elif not data.isspace():  # stray text between cells: a cell of its own
             t.cell = [data]
             self._close_cell(t)
 
@@ -243,182 +321,24 @@ class _Lines:
         self._flush_text()
 
 
-def _scan(source: str, out: _Lines) -> None:
-    """Feed tags and text to ``out`` in document order (a regex scan: HTMLParser is 5x slower)."""
-    pos = 0
-    for m in _MARKUP_TOKEN.finditer(source, 0, _tags_end(source)):
-        start = m.start()
-        if start < pos:  # inside a skipped script/style body
-            continue
-        if start > pos:
-            chunk = source[pos:start]
-            if not chunk.isspace():
-                out.offset = pos
-                out.data(_unescape(chunk))
-        pos = m.end()
-        tag = m.group(2)
-        if not tag:
-            continue
-        tag = tag.lower()
-        if tag in _INLINE_TAGS:
-            continue
-        out.offset = start
-        if m.group(1):
-            out.end(tag)
-        elif tag in _SKIP_TAGS:
-            end = re.compile(rf"</{tag}\s*>", re.I).search(source, pos)
-            pos = end.end() if end else len(source)
-        else:
+def page_lines(root: etree._Element) -> tuple[list[str], list[int | None]]:
+    """The page's lines in document order, and the source line of each."""
+    out = _Lines()
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        out.element = element
+        tag = element.tag
+        if event == "start":
+            if tag in _SKIP_TAGS:
+                walk.skip_subtree()
+                continue
             out.start(tag)
-    tail = source[pos:]
-    if "<!--" in tail:  # an unclosed comment: to the end
-        tail = tail[:tail.index("<!--")]
-    if tail:
-        out.offset = pos
-        out.data(_unescape(tail))
+            if element.text:
+                out.data(element.text, False)
+        else:
+            if tag not in _SKIP_TAGS:
+                out.end(tag)
+            if element.tail:
+                out.data(element.tail, True)
     out.close()
-
-
-def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, int]:
-    """The page without the elements it does not show (their line breaks kept: lines stay the
-    file's), and how many of them held a number among Chinese text. Only start tags that could hide are looked at:
-    around the words ``display``, ``hidden`` and ``visibility`` or a numeric character reference, or
-    naming a class, id or tag a rule of the page's sheets hides. Judged with its attributes decoded
-    (``style=&#100;isplay:none`` hides)."""
-    # a numeric character reference in a tag may spell a hiding word (no named one spells a letter)
-    candidates = _hiding_words(folded) + _numeric_references(folded)
-    candidates += _sheet_targets(folded, sheet)
-    if not candidates:
-        return text, 0
-    last_gt = _tags_end(text) - 1
-    out, pos, dropped = [], 0, 0
-    scanned = 0  # up to here no tag is open: every candidate before it is judged or in no tag
-    for at in sorted(set(candidates)):
-        if at < max(pos, scanned) or at >= last_gt:
-            continue  # inside an element already dropped, a tag already judged, or after every tag
-        tag, scanned = _start_tag_around(text, at, scanned)
-        if tag is None:
-            continue
-        name = tag.group(1).lower()
-        if not (sheet.rules or _MAY_HIDE.search(folded, tag.start(), tag.end())) \
-                or not css.hidden(name, css.attributes(tag.group()), sheet):
-            continue
-        end = tag.end() if name in _VOID_TAGS or tag.group().endswith("/>") else _element_end(text, folded, name, tag.end())
-        dropped += _reads_as_report(_visible_text(text[tag.end():end]))
-        out += [text[pos:tag.start()], "\n" * text.count("\n", tag.start(), end)]
-        pos = end
-    return ("".join(out) + text[pos:] if out else text), dropped
-
-
-def _reads_as_report(fragment: str) -> bool:
-    """Hidden text worth a warning: a number among Chinese text (a label and a value), not a
-    widget's markup."""
-    return _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
-
-
-_DIGIT = re.compile(r"\d")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _visible_text(fragment: str) -> str:
-    end = _tags_end(fragment)
-    return _ANY_TAG.sub("", fragment[:end]) + fragment[end:] if "<" in fragment else fragment
-
-
-_ANY_TAG = re.compile(r"<[^>]*>")
-
-
-def _stylesheet(text: str, folded: bytes) -> css.Stylesheet:
-    """The rules of the page's ``<style>`` elements."""
-    sheet = css.Stylesheet()
-    for m in _STYLE_ELEMENT.finditer(folded, 0, _tags_end(text)):
-        close = folded.find(b"</style", m.end())
-        sheet.add(text[m.end():close if close >= 0 else len(text)])
-    return sheet
-
-
-def _sheet_targets(folded: bytes, sheet: css.Stylesheet) -> list[int]:
-    """Where a start tag names a class, id or tag a hiding rule of the sheet selects."""
-    rules = sheet.hiding()
-    if not rules:
-        return []
-    names = {r.tag for r in rules}
-    at = []
-    if any(r.tag is None and not r.classes and not r.id for r in rules):  # *: every element
-        return [m.start() + 1 for m in re.finditer(rb"<[a-z]", folded)]
-    for name in names - {None}:
-        at += [m.start() + 1 for m in re.finditer(rb"<" + re.escape(name.encode("ascii", "replace")) + rb"[\s/>]", folded)]
-    classes = {c for r in rules for c in r.classes}
-    ids = {r.id for r in rules if r.id}
-    for m in _CLASS_OR_ID.finditer(folded):
-        value = next(v for v in m.group(2, 3, 4) if v is not None)
-        words = value.split() if m.group(1) == b"class" else [value.strip()]
-        if any(w.decode("ascii", "replace") in (classes if m.group(1) == b"class" else ids) for w in words):
-            at.append(m.start())
-    return at
-
-
-def _start_tag_around(text: str, at: int, scanned: int) -> tuple[re.Match | None, int]:
-    """The start tag position ``at`` is printed in, as a scan of the page's start tags from its
-    beginning finds them: the first ``<`` after the last ``>`` before ``at`` that starts one; and
-    how far the page is now judged (the tag's end, or ``at``: candidates in the stretch already
-    looked through are not looked through again)."""
-    gt = text.rfind(">", scanned, at)
-    lt = text.find("<", gt + 1 if gt >= 0 else scanned, at)
-    while lt >= 0:
-        if tag := _START_TAG.match(text, lt):
-            return tag, tag.end()
-        lt = text.find("<", lt + 1, at)
-    return None, at
-
-
-def _hiding_words(folded: bytes) -> list[int]:
-    """Where ``display``, ``hidden`` or ``visibility`` is printed, in any case."""
-    return [at for word in (b"display", b"hidden", b"visibility") for at in _places(folded, word)]
-
-
-def _numeric_references(folded: bytes) -> list[int]:
-    """Where ``&#`` is printed (found from each ``&``: a search for the pair is 10x slower here)."""
-    places = []
-    at = folded.find(b"&")
-    while at >= 0:
-        if folded[at + 1:at + 2] == b"#":
-            places.append(at)
-        at = folded.find(b"&", at + 1)
-    return places
-
-
-def _places(folded: bytes, word: bytes) -> list[int]:
-    places = []
-    at = folded.find(word)
-    while at >= 0:
-        places.append(at)
-        at = folded.find(word, at + 1)
-    return places
-
-
-# what a tag that hides by itself holds (in the folded page): the words of a hiding value, the
-# hidden attribute, or what could spell them (a character reference, a CSS escape)
-_MAY_HIDE = re.compile(rb"none|hidden|collapse|&#|\\")
-_LIKE_ASCII = (("\u017f", "s"), ("\u0130", "i"), ("\u0131", "i"))
-
-
-def _element_end(source: str, folded: bytes, tag: str, pos: int) -> int:
-    """Where the element whose start tag ends at ``pos`` ends (after its end tag; nested elements
-    of the same name counted)."""
-    depth = 1
-    pattern = _tag_pattern(tag.encode("ascii", "replace"))
-    for m in pattern.finditer(folded, pos, _tags_end(source)):
-        depth += -1 if m.group(1) else (0 if m.group().endswith(b"/>") else 1)
-        if depth == 0:
-            return m.end()
-    return len(source)
-
-
-@functools.cache
-def _tag_pattern(tag: bytes) -> re.Pattern:
-    return re.compile(rb"<(/?)" + re.escape(tag) + rb"\b[^>]*>")
-
-
-def _unescape(chunk: str) -> str:
-    return html.unescape(chunk) if "&" in chunk else chunk
+    return out.lines, out.numbers
