@@ -50,13 +50,13 @@ def html_document(text: str) -> Document:
     if root is None:  # nothing but blanks
         return Document(text="", original="", source_format="html", source_lines=[], warnings=warnings)
     sheet = stylesheet(root)
-    dropped = drop_hidden(root, sheet, text)
+    hidden = hidden_elements(root, sheet, text)
+    mark_scripts(root)
+    lines, numbers, dropped = page_lines(root, hidden)
     if dropped:
         warnings.append(f"hidden_content_dropped:{dropped}")
     if sheet.not_applied:  # a hiding rule of a selector not followed: what it hides may be read
         warnings.append(f"hidden_css_not_applied:{sheet.not_applied}")
-    mark_scripts(root)
-    lines, numbers = page_lines(root)
     built = "\n".join(lines)
     return Document(text=normalise(built), original=built, source_format="html", source_lines=numbers,
                     meta={name: normalise(value) for name, value in page_fields(root).items()}, warnings=warnings)
@@ -92,30 +92,43 @@ def stylesheet(root: etree._Element) -> css.Stylesheet:
     return sheet
 
 
-def drop_hidden(root: etree._Element, sheet: css.Stylesheet, text: str) -> int:
-    """Remove the elements the page does not show (the text after each stays); how many of them
-    held a number among Chinese text (a label and a value: worth a warning, a widget's markup is
-    not). ``text``: the page (whether its words need css.fold to compare, or only lowercasing:
-    10x cheaper)."""
+def hidden_elements(root: etree._Element, sheet: css.Stylesheet, text: str) -> set[etree._Element]:
+    """The elements the page does not show (those inside them too, some of them). ``text``: the
+    page (whether its words need css.fold to compare, or only lowercasing: 10x cheaper)."""
     fold = css.fold if any(odd in text for odd in _ODD_LETTERS) else str.lower
-    dropped = 0
-    attached = {root}  # elements known to be still in the page (an element inside a dropped one is gone)
-    for element, attributes in list(_candidates(root, sheet.hiding(), fold)):  # judged before any is removed
-        if not _attached(element, attached) or not css.hidden(element.tag, attributes, sheet):
-            continue
-        fragment = "".join(element.itertext())
-        dropped += _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
-        attached.discard(element)
-        _remove(element)
-    return dropped
+    verdicts: dict = {}  # a page repeats its styles: (tag, attributes) judged once
+    hidden = set()
+    for element, attributes in _candidates(root, sheet.hiding(), fold):
+        key = (element.tag if sheet.rules else None, *attributes.items())
+        if (verdict := verdicts.get(key)) is None:
+            verdict = verdicts[key] = css.hidden(element.tag, attributes, sheet)
+        if verdict:
+            hidden.add(element)
+    return hidden
 
 
-def _candidates(root: etree._Element, rules: list[css.Rule], fold) -> Iterator[tuple[etree._Element, dict]]:
+def _candidates(root: etree._Element, rules: list[css.Rule], fold) -> list[tuple[etree._Element, dict]]:
     """The elements that could hide, in document order, with the attributes css.hidden reads:
     those with a ``hidden`` attribute or a style holding a hiding word, and those a hiding rule
     of the sheet names (by id, class or tag; ``*``: every element). The parser lowers the ASCII
     letters of attribute names; a page printing letters css.fold takes for ASCII ones has its
     names folded too."""
+    if not rules and fold is str.lower and not _WITH_HIDDEN(root):
+        # the common page, where only styles can hide: their values in one call (each element has
+        # one style at most: the i-th value is the i-th styled element's), the elements if one may
+        styles = _STYLES(root)
+        hiding = [i for i, style in enumerate(styles) if _may_hide(style.lower())]
+        styled = _STYLED(root) if hiding else []
+        return [(styled[i], {"style": styles[i]}) for i in hiding]
+    return list(_named(root, rules, fold))
+
+
+_STYLES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+_STYLED = etree.XPath("descendant-or-self::*[@style]")
+_WITH_HIDDEN = etree.XPath("descendant-or-self::*[@hidden]")
+
+
+def _named(root: etree._Element, rules: list[css.Rule], fold) -> Iterator[tuple[etree._Element, dict]]:
     ids = {r.id for r in rules if r.id}
     classes = {c for r in rules for c in r.classes}
     tags = {r.tag for r in rules if r.tag}
@@ -152,32 +165,6 @@ def _may_hide(style: str) -> bool:
     return "none" in style or "hidden" in style or "collapse" in style or "\\" in style
 
 
-def _attached(element: etree._Element, attached: set) -> bool:
-    path = []
-    while element is not None and element not in attached:
-        path.append(element)
-        element = element.getparent()
-    if element is None:
-        return False
-    attached.update(path)
-    return True
-
-
-def _remove(element: etree._Element) -> None:
-    """Take an element out of the page, the text after it kept where it was."""
-    parent = element.getparent()
-    if parent is None:  # the page itself is hidden
-        element.clear()
-        return
-    if element.tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
-
-
 def mark_scripts(root: etree._Element) -> None:
     """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits: a footnote mark
     printed after a number is not one of its digits (normalise makes them footnote markers)."""
@@ -196,8 +183,23 @@ def _counted(line: int | None) -> int | None:
     return None if line is None or line >= _LAST_COUNTED_LINE else line
 
 
+def _text_starts(element: etree._Element, piece: str, tail: bool) -> int | None:
+    """The source line where a piece of text starts printing: after its element's start tag
+    (``tail`` False; the parser gives the line where a start tag ends), or, for the text after an
+    element, before the next element's start tag."""
+    lead = len(piece) - len(piece.lstrip())
+    if not tail:
+        line = element.sourceline
+        return _counted(line + piece.count("\n", 0, lead) if line else None)
+    after = element.getnext()
+    line = after.sourceline if after is not None else None
+    if line is None or line >= _LAST_COUNTED_LINE:  # the last text of its parent: its element's line
+        return _counted(element.sourceline)
+    return max(_counted(element.sourceline) or 1, line - piece.count("\n", lead))
+
+
 class _Table:
-    """One open ``<table>``: its current row and cell."""
+    """One open ``<table>``: its current row (cell texts), the row's source line, its current cell."""
 
     __slots__ = ("row", "row_line", "cell")
 
@@ -207,138 +209,111 @@ class _Table:
         self.cell: list[str] | None = None
 
 
-class _Lines:
-    """Collects the output lines; each ``<tr>`` becomes one (nested tables: the innermost rows)."""
+_STRUCTURE = _BLOCK_TAGS | {"table", "tr", "td", "th"} | _SKIP_TAGS
 
-    def __init__(self) -> None:
-        self.element: etree._Element | None = None  # the element whose start or end the walk is at
-        self.lines: list[str] = []
-        self.numbers: list[int | None] = []
-        self._text: list[str] = []  # text outside any table
-        self._text_line: int | None = None
-        self._tables: list[_Table] = []
 
-    @property
-    def line(self) -> int | None:
-        """The source line of the element the walk is at (where its start tag ends)."""
-        return _counted(self.element.sourceline)
+def page_lines(root: etree._Element, hidden: set) -> tuple[list[str], list[int | None], int]:
+    """The page's lines in document order, and the source line of each: a line per table row
+    (nested tables: the innermost rows; what an outer row held before a nested table is a line of
+    its own), a line per block of text outside tables; inside a cell a block is a space. Inline
+    elements only carry text: their events pass with a set lookup (most of a page's elements).
+    The ``hidden`` elements are passed over (the text after each is read); also returned: how
+    many held a number among Chinese text (a label and a value: worth a warning; a widget's
+    markup is not)."""
+    dropped = 0
+    lines: list[str] = []
+    numbers: list[int | None] = []
+    text: list[str] = []  # text outside any table
+    text_line = None
+    tables: list[_Table] = []
+    t = None  # the innermost open table
 
-    def _text_starts(self, data: str, tail: bool) -> int | None:
-        """The source line where a piece of text starts printing: after its element's start tag
-        (``tail`` False), or, for the text after an element, before the next element's start."""
-        lead = len(data) - len(data.lstrip())
-        if not tail:
-            line = self.element.sourceline
-            return _counted(line + data.count("\n", 0, lead) if line else None)
-        after = self.element.getnext()
-        line = after.sourceline if after is not None else None
-        if line is None or line >= _LAST_COUNTED_LINE:  # the last text of its parent: its element's line
-            return self.line
-        return max(_counted(self.element.sourceline) or 1, line - data.count("\n", lead))
+    def flush_text() -> None:
+        nonlocal text
+        joined = " ".join("".join(text).split())
+        text = []
+        if joined:
+            lines.append(joined)
+            numbers.append(text_line)
 
-    def _add(self, line: str, number: int | None) -> None:
-        self.lines.append(line)
-        self.numbers.append(number)
-
-    def _flush_text(self) -> None:
-        s = " ".join("".join(self._text).split())
-        self._text = []
-        if s:
-            self._add(s, self._text_line)
-
-    def _close_cell(self, t: _Table) -> None:
+    def close_cell(t: _Table, element: etree._Element) -> None:
         if t.cell is not None:
             if t.row is None:
-                t.row, t.row_line = [], self.line
+                t.row, t.row_line = [], _counted(element.sourceline)
             t.row.append(" ".join("".join(t.cell).split()))
             t.cell = None
 
-    def _close_row(self, t: _Table) -> None:
-        self._close_cell(t)
+    def close_row(t: _Table, element: etree._Element) -> None:
+        close_cell(t, element)
         texts, t.row = t.row or [], None
         line = row_line(texts)
         if line is not None:
-            self._add(line, t.row_line)
+            lines.append(line)
+            numbers.append(t.row_line)
 
-    def _break(self) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is not None and t.cell is not None:
-            t.cell.append(" ")
-        elif t is None:
-            self._flush_text()
-
-    def start(self, tag: str) -> None:
-        t = self._tables[-1] if self._tables else None
-        if tag == "table":
-            if t is None:
-                self._flush_text()
-            else:  # a table nested in a cell: what the outer row held so far is its own line
-                self._close_row(t)
-            self._tables.append(_Table())
-        elif t is None:
-            if tag in _BLOCK_TAGS:
-                self._flush_text()
-        elif tag == "tr":
-            self._close_row(t)
-            t.row, t.row_line = [], self.line
-        elif tag in ("td", "th"):
-            self._close_cell(t)
-            t.cell = []
-        elif tag in _BLOCK_TAGS:
-            self._break()
-
-    def end(self, tag: str) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is None:
-            if tag in _BLOCK_TAGS:
-                self._flush_text()
-        elif tag in ("td", "th"):
-            self._close_cell(t)
-        elif tag == "tr":
-            self._close_row(t)
-        elif tag == "table":
-            self._close_row(t)
-            self._tables.pop()
-        elif tag in _BLOCK_TAGS:
-            self._break()
-
-    def data(self, data: str, tail: bool) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is None:
-            if not self._text and not data.isspace():
-                self._text_line = self._text_starts(data, tail)
-            if self._text or not data.isspace():
-                self._text.append(data)
-        elif t.cell is not None:
-            t.cell.append(data)
-        elif not data.isspace():  # stray text between cells: a cell of its own
-            t.cell = [data]
-            self._close_cell(t)
-
-    def close(self) -> None:
-        while self._tables:
-            self._close_row(self._tables.pop())
-        self._flush_text()
-
-
-def page_lines(root: etree._Element) -> tuple[list[str], list[int | None]]:
-    """The page's lines in document order, and the source line of each."""
-    out = _Lines()
     walk = etree.iterwalk(root, events=("start", "end"))
     for event, element in walk:
-        out.element = element
         tag = element.tag
-        if event == "start":
-            if tag in _SKIP_TAGS:
+        tail = event == "end"
+        if hidden and element in hidden:
+            if not tail:
                 walk.skip_subtree()
+                fragment = "".join(element.itertext())
+                dropped += _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
                 continue
-            out.start(tag)
-            if element.text:
-                out.data(element.text, False)
+            piece = element.tail  # its end: only the text after it
         else:
-            if tag not in _SKIP_TAGS:
-                out.end(tag)
-            if element.tail:
-                out.data(element.tail, True)
-    out.close()
-    return out.lines, out.numbers
+            if tag in _STRUCTURE:
+                if tag in _SKIP_TAGS:
+                    if not tail:
+                        walk.skip_subtree()
+                        continue
+                elif not tail:
+                    if tag == "table":
+                        if t is None:
+                            flush_text()
+                        else:
+                            close_row(t, element)
+                        t = _Table()
+                        tables.append(t)
+                    elif t is None:
+                        flush_text()  # a block tag
+                    elif tag == "tr":
+                        close_row(t, element)
+                        t.row, t.row_line = [], _counted(element.sourceline)
+                    elif tag == "td" or tag == "th":
+                        close_cell(t, element)
+                        t.cell = []
+                    elif t.cell is not None:  # a block inside a cell
+                        t.cell.append(" ")
+                elif t is None:
+                    if tag in _BLOCK_TAGS:
+                        flush_text()
+                elif tag == "td" or tag == "th":
+                    close_cell(t, element)
+                elif tag == "tr":
+                    close_row(t, element)
+                elif tag == "table":
+                    close_row(t, element)
+                    tables.pop()
+                    t = tables[-1] if tables else None
+                elif t.cell is not None:
+                    t.cell.append(" ")
+            piece = element.tail if tail else element.text
+        if not piece:
+            continue
+        if t is None:
+            if text:
+                text.append(piece)
+            elif not piece.isspace():
+                text_line = _text_starts(element, piece, tail)
+                text.append(piece)
+        elif t.cell is not None:
+            t.cell.append(piece)
+        elif not piece.isspace():  # stray text between cells: a cell of its own
+            t.cell = [piece]
+            close_cell(t, element)
+    while tables:
+        close_row(tables.pop(), root)
+    flush_text()
+    return lines, numbers, dropped
