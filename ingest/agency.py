@@ -29,6 +29,7 @@ from .form import seeds_dir
 
 MAPPED, AMBIGUOUS, UNKNOWN, CENTRAL = "mapped", "ambiguous", "unknown", "central"
 CURRENT_VINTAGE = "2024"  # the year of the division list seeds/divisions.csv holds
+TOWNSHIP_VINTAGE = "2023"  # … and of the township list seeds/townships.csv holds
 
 _PUNCT = re.compile(r"[\s\u3000()（）《》“”\"'、，,。.:：;；·\-—_/]+")
 _GOVERNMENT = re.compile(r"(?:人民政府|政府)$")
@@ -180,6 +181,9 @@ def resolve(agency: str | None, title: str | None = None, address: str | None = 
         if deepest and body.endswith("厅"):  # a 厅 is a province's department, wherever its office is
             deepest = deepest[:2] + "0000"
         codes, source = ([deepest], "address") if deepest else ([], None)
+    if township and source != "manifest" and (len(codes) != 1 or divs.by_code[codes[0]].level != "county"):
+        if found := _township_division(township.group(1), codes, divs):  # 永宁街道 lies in one county
+            codes, source = [found], "township"  # only, of those the name or the context say
 
     place.township = township.group(1) if township else None
     governs = body in _GOVERNMENT_BODIES if codes or township else bool(_GOVERNS.search(name))
@@ -187,6 +191,8 @@ def resolve(agency: str | None, title: str | None = None, address: str | None = 
     place.agency_kind = ("zone" if (alias and alias.get("agency_kind") == "zone") or _ZONE.search(body if codes else name)
                          else "government" if governs else "department")
     vintages = {str(divs.by_code[c].changed_in - 1) if divs.by_code[c].changed_in else CURRENT_VINTAGE for c in codes}
+    if source == "township":
+        vintages = {TOWNSHIP_VINTAGE}
     codes = divs.current(codes)
     if len(codes) == 1:
         place.division_code, place.division_status, place.division_source = codes[0], MAPPED, source
@@ -203,6 +209,28 @@ def resolve(agency: str | None, title: str | None = None, address: str | None = 
     if township:
         place.agency_level = "subdistrict" if township.group(1).endswith("街道") else "township"
     return place
+
+
+@lru_cache(maxsize=1)
+def townships(directory: str | None = None) -> dict[str, list[str]]:
+    """Township name → the divisions (seeds/townships.csv) holding a township of that name."""
+    d = Path(directory) if directory else seeds_dir()
+    out: dict[str, list[str]] = {}
+    with open(d / "townships.csv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["township_name"], []).append(r["division_code"])
+    return out
+
+
+def _township_division(township: str, around: list[str], divs: Divisions) -> str | None:
+    """The one division holding a township of this name within the places ``around`` it (several
+    counties a name may be, or a prefecture or province; anywhere when none), or None when none or
+    several do."""
+    held = set(townships().get(township, ()))
+    if around:
+        current = divs.current(around)
+        held = {c for c in held if any(c == p or divs.under(c, p) for p in current)}
+    return held.pop() if len(held) == 1 else None
 
 
 def _places(name: str, divs: Divisions, year: int | None) -> tuple[list[str], str, str | None]:

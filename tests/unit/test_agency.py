@@ -121,3 +121,34 @@ def test_the_divisions_seeds_are_the_script_output():
 def test_a_renamed_or_recoded_county_keeps_one_key(name, year, key, vintage):
     place = agency.resolve(name, year=year)
     assert (place.agency_key, place.division_vintage) == (key, vintage)
+
+
+@pytest.mark.parametrize("name, address, code, source, key", [
+    # a township in one county of the whole list (东华门街道, 110101), or of the prefecture the
+    # address or name says (永宁街道: six counties, one in 泸州市)
+    ("东华门街道办事处", None, "110101", "township", "110101|东华门街道|"),
+    ("永宁街道办事处", "泸州市江阳大道", "510503", "township", "510503|永宁街道|"),
+    ("泸州市永宁街道办事处", None, "510503", "township", "510503|永宁街道|"),
+    # 鼓楼区 is four counties; only one holds a 鼓东街道
+    ("鼓楼区鼓东街道办事处", None, "350102", "township", "350102|鼓东街道|"),
+    # a county said is not second-guessed; several or no namesakes leave the township unplaced
+    ("湖山乡人民政府", "龙岩市永定区湖山乡", "350803", "address", "350803|湖山乡|"),
+    ("永宁街道办事处", None, None, None, "?|永宁街道办事处"),
+    ("城关镇人民政府", None, None, None, "?|城关镇"),
+    ("永宁街道办事处", "福州市鼓楼区", "350102", "address", "350102|永宁街道|"),
+])
+def test_a_township_is_placed_by_the_township_list_only_where_one_county_holds_it(name, address, code, source, key):
+    place = agency.resolve(name, address=address)
+    assert (place.division_code, place.division_source, place.agency_key) == (code, source, key)
+    assert place.division_vintage == ("2023" if source == "township" else "2024" if code else None)
+
+
+def test_the_townships_seed_is_the_script_output():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("townships_seed", seeds_dir().parent / "scripts" / "townships_seed.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    if not (script.TOWNSHIPS / "townships_2023.csv").exists():
+        pytest.skip(f"no township list at {script.TOWNSHIPS}")
+    rows = script.seed_rows(script.read(script.TOWNSHIPS), seeds_dir())
+    assert (seeds_dir() / "townships.csv").read_text(encoding="utf-8") == script.render(rows)
