@@ -25,9 +25,6 @@ _BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title hr dt dd".split()
 )
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
-# comments and processing instructions are not built; the page's bytes are UTF-8 whatever its
-# <meta charset> says (the reader decoded them); no nesting limit but libxml2's own (2,048 deep)
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, encoding="utf-8")
 _LAST_COUNTED_LINE = 65535  # libxml2 keeps a line number in 16 bits: this one means "here or later"
 _ODD_LETTERS = "\u017f\u0130\u0131\u212a"  # ſ İ ı K: css.fold takes them for s i i k
 _SUPERSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
@@ -66,8 +63,12 @@ def parse(data: bytes) -> etree._Element | None:
     """The tree of a page's UTF-8 bytes (None for a page of blanks). A page nested deeper than the
     parser follows is refused whole: libxml2 stops there, and a part of a page read as the whole
     would lose rows."""
-    root = etree.fromstring(data, _PARSER)
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+    # comments and processing instructions are not built; the bytes are UTF-8 whatever the page's
+    # <meta charset> says (the reader decoded them); no size limit but libxml2's depth (2,048);
+    # a parser per page (2 µs): its error log is the page's, whatever thread reads it
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, encoding="utf-8")
+    root = etree.fromstring(data, parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         raise Unreadable("html_too_deep")
     return root
 
@@ -93,8 +94,9 @@ def stylesheet(root: etree._Element) -> css.Stylesheet:
 
 
 def hidden_elements(root: etree._Element, sheet: css.Stylesheet, text: str) -> set[etree._Element]:
-    """The elements the page does not show (those inside them too, some of them). ``text``: the
-    page (whether its words need css.fold to compare, or only lowercasing: 10x cheaper)."""
+    """The elements the page does not show (some inside others: the walk passes over the outer
+    one). ``text``: the page (whether its words need css.fold to compare, or only lowercasing:
+    10x cheaper)."""
     fold = css.fold if any(odd in text for odd in _ODD_LETTERS) else str.lower
     verdicts: dict = {}  # a page repeats its styles: (tag, attributes) judged once
     hidden = set()
