@@ -273,13 +273,15 @@ def page_lines(root: etree._Element, hidden: set) -> tuple[list[str], list[int |
                 elif not tail:
                     if tag == "table":
                         if t is None:
-                            flush_text()
+                            if text:
+                                flush_text()
                         else:
                             close_row(t, element)
                         t = _Table()
                         tables.append(t)
                     elif t is None:
-                        flush_text()  # a block tag
+                        if text:
+                            flush_text()  # a block tag
                     elif tag == "tr":
                         close_row(t, element)
                         t.row, t.row_line = [], _counted(element.sourceline)
@@ -289,7 +291,7 @@ def page_lines(root: etree._Element, hidden: set) -> tuple[list[str], list[int |
                     elif t.cell is not None:  # a block inside a cell
                         t.cell.append(" ")
                 elif t is None:
-                    if tag in _BLOCK_TAGS:
+                    if text and tag in _BLOCK_TAGS:
                         flush_text()
                 elif tag == "td" or tag == "th":
                     close_cell(t, element)
