@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .digits import is_run
+from .digits import identity_instances, is_run
 from .form import LAYOUTS, Form, FormRow
 from .labels import MARKER, LabelIndex, bigrams, label_key
 from .order import Slot, settle
-from .records import Record, Token, label_pieces
+from .records import NUMBER, Record, Token, label_pieces
 
 MATCH_MIN = 0.5  # weakest label similarity accepted as a match
 MARGIN = 0.1  # how much more a text must read like one table-二 label than like any other
@@ -190,6 +190,36 @@ def align_applications(records: list[Record], labels: FormLabels, start: int | N
     table, last = grid.table(rows, assignment, score)
     table.warnings += warnings
     return table, variant, start + last + 1
+
+
+def align_by_form_order(records: list[Record], form: Form, labels: FormLabels, n: int,
+                        after: int = 0) -> tuple[AlignedTable, str, int] | None:
+    """Table 三 whose labels are printed apart from its values, torn into pieces (pdftotext's
+    reading order for a drawn table: blocks of values and blocks of label fragments in turn), read
+    in the form's order: the values between table 三's heading and table 四's, row by row. Accepted
+    only when every one of them is a count, there are exactly a shape's rows × n of them, and every
+    identity of that shape holds (each row's total, the columns' balances), which a run misplaced
+    by a row or read column by column breaks; otherwise None."""
+    head = next((j for j in range(after, len(records)) if _TABLE_HEADER.search(records[j].label)), None)
+    if head is None:
+        return None
+    end = next((j for j in range(head + 1, len(records)) if "复议" in records[j].label), None)
+    if end is None:
+        return None
+    values = [t for rec in records[head:end] for t in rec.values]
+    if any(t.kind != NUMBER or not isinstance(t.value, int) for t in values):
+        return None
+    for variant, rows in labels.application_rows.items():
+        if len(values) != len(rows) * n:
+            continue
+        cells = {r.code: values[i * n:(i + 1) * n] for i, r in enumerate(rows)}
+        layout = "2019" if variant == "one_other_row" else "2021"
+        columns = list(form.applicants)
+        for _, equation in identity_instances(form, "applications", layout, list(cells), columns):
+            if sum(sign * cells[row][columns.index(col)].value for sign, (row, col) in equation) != 0:
+                return None
+        return AlignedTable(found=True, rows=dict(cells), warnings=["table_by_form_order:applications"]), variant, end
+    return None
 
 
 def _header_before(records: list[Record], start: int, n: int) -> int:

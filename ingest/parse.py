@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import metadata
 from .agency import AgencyPlace
-from .align import MIN_ROWS, OTHER_ROW, align_applications, align_proactive, find_applications_start, find_proactive_start, \
+from .align import MIN_ROWS, OTHER_ROW, align_applications, align_by_form_order, align_proactive, find_applications_start, find_proactive_start, \
     find_reviews, form_labels, layout_by_labels, review_values, tables_span
 from .cells import NULL, Cell, TableResult, application_cells, proactive_cells, review_cells
 from .digits import identity_instances
@@ -245,8 +245,9 @@ def read_table_set(records: list[Record], after: int, form: Form, reference: str
     labels = form_labels(form)
     n = len(form.applicants)
     app_start = find_applications_start(records, labels, n, after)
+    by_order = align_by_form_order(records, form, labels, n, after) if app_start is None else None
     reviews_at = find_reviews(records, after if app_start is None else app_start)
-    aligned, variant, app_end = align_applications(records, labels, app_start, n, reviews_at)
+    aligned, variant, app_end = by_order or align_applications(records, labels, app_start, n, reviews_at)
     if reviews_at is None or reviews_at < app_end:
         reviews_at = find_reviews(records, max(app_end, after))
     pro_start = find_proactive_start(records, app_start, after)

@@ -289,3 +289,49 @@ def test_table_two_label_cut_short_names_no_item_but_its_blocks_order_does(form,
     rows = {item: None if t is None else [x.raw for x in t] for item, t in table.rows.items()}
     assert (rows["administrative_license"], rows["administrative_penalty"], rows["administrative_coercion"]) == \
         (["10690"], ["2113"], ["0"])
+
+
+def _pdftotext_order(values: list[int]) -> str:
+    """Table 三 as pdftotext's default order prints a drawn table: a block of values, label
+    fragments torn from their cells, the rest of the values, more fragments, then table 四."""
+    half = len(values) // 2
+    block = lambda vs: "\n\n".join(map(str, vs))  # noqa: E731
+    return ("三、收到和处理政府信息公开申请情况\n\n" + HEADER + "\n\n" + block(values[:half]) +
+            "\n\n一、本年新收政府信息公开申\n\n请数量\n\n(三)不\n\n1.属于\n\n国家秘\n\n密\n\n" + block(values[half:]) +
+            "\n\n(七)总计\n\n四、结转下年度继续办理\n\n四、政府信息公开行政复议、行政诉讼情况\n\n行政复议\n\n0\n\n1")
+
+
+def _form_order_table(form):
+    from ingest.synth import random_truth
+    import random
+    truth = random_truth(random.Random(5), "2021")
+    assert truth.applications["total_processed"][0] > 0  # a table whose rows are not all alike
+    return truth.applications
+
+
+@pytest.mark.parametrize("damage, read", [
+    (None, True),  # every value a count, 25 × 7 of them, every identity holding: the form's order
+    ("swap_in_row", False),  # two cells of a row exchanged: its total breaks
+    ("drop", False),  # a value lost: not a whole table
+    ("by_column", False),  # a converter's column order: the rows do not add up
+])
+def test_labels_torn_from_their_values_read_in_the_forms_order_only_when_all_holds(form, damage, read):
+    from ingest.align import align_by_form_order
+    table = _form_order_table(form)
+    rows = [table[code] for code in CODES_2021]
+    values = [v for row in rows for v in row]
+    if damage == "swap_in_row":
+        k = next(i for i, row in enumerate(rows) if row[0] != row[-1])
+        values[k * 7], values[k * 7 + 6] = values[k * 7 + 6], values[k * 7]
+    elif damage == "drop":
+        values = values[:-1]
+    elif damage == "by_column":
+        values = [row[c] for c in range(7) for row in rows]
+    got = align_by_form_order(build_records(_pdftotext_order(values)), form, form_labels(form), 7)
+    if not read:
+        assert got is None
+        return
+    aligned_table, variant, _ = got
+    assert variant == "other_sub_rows" and aligned_table.warnings == ["table_by_form_order:applications"]
+    assert {code: [t.value for t in tokens] for code, tokens in aligned_table.rows.items()} == \
+        {code: table[code] for code in CODES_2021}
