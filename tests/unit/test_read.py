@@ -208,3 +208,17 @@ def test_markdown_carrying_an_html_table_keeps_its_lines():
 ])
 def test_cjk_radicals_are_read_as_the_characters_they_stand_for(printed, read):
     assert normalise(printed) == read and normalise(printed * 100) == read * 100
+
+
+@pytest.mark.parametrize("text, values", [
+    # pymupdf4llm flags a glyph off the baseline: a raised number alone in its cell is the cell's value
+    ("|2.其他法律|<sup>0</sup>|0|", ["0", "0"]),
+    ("|1.本机关不掌握| <sup>37 </sup> |<sup>0</sup>|37|", ["37", "0", "37"]),
+    # after a value it marks the value: a footnote, never a digit or a cell of its own
+    ("|行政许可|12<sup>1</sup>|3|", ["12", "3"]),
+    ("行政许可 12<SUB>23</SUB> 3", ["12", "3"]),
+])
+def test_raised_digits_in_text_are_values_only_when_they_fill_a_cell(text, values):
+    from ingest.records import build_records
+    records = build_records(read_document(text.encode(), ".md").text)
+    assert [t.raw for rec in records for t in rec.values] == values
