@@ -22,6 +22,8 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
 # a raised or lowered run, and the cell edge before it when nothing else is in the cell
 _SCRIPT = re.compile(r"(\|[ \t]*)?<(su[bp])>([^<>|\n]{0,40})</\2>", re.I)
 _CELL_END = re.compile(r"[ \t]*\|")
+_PANDOC_SPAN = re.compile(r"\[([^\[\]\n]*)\](\{[^{}\n]{0,1000}\})")
+_SPAN_DEPTH = 4  # spans within spans unwrapped
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 _MD_TABLE_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|")
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+[ \t]*(?::?-{2,}:?)?[ \t]*$|^[ \t]*:?-{3,}:?[ \t]*$")
@@ -48,6 +50,11 @@ def text_document(text: str) -> Document:
     elif "   " in text and (filled := fill_blank_columns(lines, width)):
         lines = filled  # fixed-width rows: blank cells placed by their columns, line for line
     text = "\n".join(lines)
+    if "]{" in text:  # pandoc's spans ([规章]{style="…14pt"}, nested): their text without the markup
+        for _ in range(_SPAN_DEPTH):
+            text, found = _PANDOC_SPAN.subn(_span_text, text)
+            if not found:
+                break
     if "--" in text:  # markdown noise blanked in place: positions stay the file's
         text = _MD_RULE.sub(_blank, text)
     if "**" in text or "__" in text or "<br" in text or "<BR" in text:
@@ -67,8 +74,9 @@ def _script(m: re.Match) -> str:
 
 def looks_like_markdown(text: str) -> bool:
     """Markdown that carries some HTML (pandoc writes a table it cannot draw with pipes as HTML):
-    a heading first, or a pipe table's rule."""
-    return text.lstrip()[:1] == "#" or bool(_MD_TABLE_RULE.search(text[:200000]))
+    a heading first, a pipe table's rule, or pandoc's spans with attributes ([规章]{style="…"})."""
+    head = text[:200000]
+    return text.lstrip()[:1] == "#" or bool(_MD_TABLE_RULE.search(head)) or bool(_PANDOC_SPAN.search(head))
 
 
 def _html_tables(lines: list[str]) -> tuple[list[str], list[int]]:
@@ -90,6 +98,10 @@ def _html_tables(lines: list[str]) -> tuple[list[str], list[int]]:
         pos = m.end()
     rest = text[pos:].split("\n")
     return out + rest, numbers + list(range(line, line + len(rest)))
+
+
+def _span_text(m: re.Match) -> str:
+    return " " + m.group(1) + " " * (1 + len(m.group(2)))
 
 
 def _blank(m: re.Match) -> str:
