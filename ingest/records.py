@@ -41,7 +41,8 @@ _VALUE = re.compile(
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
                    r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
                    # a browser's print header and footer: the page's address with the page count, the time printed
-                   r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
+                   # (file:// with its fi as a PDF's ligature ﬁ, which folding keeps: it is two letters)
+                   r"|(?=[hf\ufb01\d])(?:(?:https?|file|\ufb01le)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
                    r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, ?\d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
 # what every page number, address or time above prints (a quick search: most spans print none of them)
 _PAGE_HINT = re.compile(r"[-—–] ?\d{1,3} ?[-—–]|第 ?\d{1,3} ?页|/ ?\d|://")
