@@ -93,7 +93,9 @@ def _html_tables(lines: list[str]) -> tuple[list[str], list[int]]:
         line += len(before) - 1
         table = html_document(m.group())
         out += table.original.split("\n")
-        numbers += [line + table.source_line(k) - 1 for k in range(1, table.original.count("\n") + 2)]
+        # (a row past the 65,534th line of its table has no known line)
+        numbers += [line + n - 1 if (n := table.source_line(k)) is not None else None
+                    for k in range(1, table.original.count("\n") + 2)]
         line += m.group().count("\n")
         pos = m.end()
     rest = text[pos:].split("\n")
