@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from . import css
-from .document import Document, Unreadable, normalise, row_line
+from .document import SCRIPT_DIGITS, Document, Unreadable, normalise, row_line
 
 _HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
 _BLOCK_TAGS = frozenset(
@@ -27,10 +27,6 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
 _LAST_COUNTED_LINE = 65535  # libxml2 keeps a line number in 16 bits: this one means "here or later"
 _ODD_LETTERS = "\u017f\u0130\u0131\u212a"  # ſ İ ı K: css.fold takes them for s i i k
-_SUPERSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
-                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
-                           "₀₁₂₃₄₅₆₇₈₉₀₁₂₃₄₅₆₇₈₉")
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -169,9 +165,13 @@ def _may_hide(style: str) -> bool:
 
 def mark_scripts(root: etree._Element) -> None:
     """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits: a footnote mark
-    printed after a number is not one of its digits (normalise makes them footnote markers)."""
+    printed after a number is not one of its digits (normalise makes them footnote markers). One
+    that fills its table cell alone marks nothing: it is the cell's value, printed raised."""
     for script in root.iter("sup", "sub"):
-        table = _SUPERSCRIPT if script.tag == "sup" else _SUBSCRIPT
+        cell = next(script.iterancestors("td", "th"), None)
+        if cell is not None and "".join(cell.itertext()).strip() == "".join(script.itertext()).strip():
+            continue
+        table = SCRIPT_DIGITS[script.tag]
         if script.text:
             script.text = script.text.translate(table)
         for inner in script.iterdescendants():

@@ -72,6 +72,12 @@ def test_sup_and_sub_digits_are_footnote_marks(cell, printed):
     assert doc.text == "总计 | 13" + FOOTNOTE * sum(c in "¹²₂" for c in printed[2:]) + printed[2:].strip("¹²₂")
 
 
+@pytest.mark.parametrize("cell", ["<sup>0</sup>", " <sup>37 </sup> ", "<sub><b>5</b></sub>"])
+def test_a_raised_number_alone_in_its_cell_is_its_value(cell):
+    doc = html_document(f"<table><tr><td>总计</td><td>{cell}</td><td>5</td></tr></table>")
+    assert FOOTNOTE not in doc.text and doc.text.split(" | ")[1].strip().isdigit()
+
+
 def test_an_unclosed_sup_ends_with_its_cell():
     doc = html_document("<table><tr><td>总计</td><td>13<sup>1</td><td>5</td></tr></table>")
     assert doc.original == "总计 | 13¹ | 5"  # the next cell's 5 is a digit
