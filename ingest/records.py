@@ -16,7 +16,8 @@ the label (``不予公开1.属于…``: a list number), and a digit and a period
 (``1. | | 0``: a list number that landed on the values' line of a printed page). A digit a value
 came before, glued, may be either (``…00000002.其他法律``), as may one with ``、`` after a space
 (``… 0 5、本年度办理结果``); the form decides (see align). A blank is a cell that prints no number:
-``—``, ``/``, ``无``… standing alone, or an empty cell of an HTML or Word table.
+``—``, ``/``, ``无``… standing alone (not the ``/`` of a header ``本年增 / 减`` split over lines), or
+an empty cell of an HTML or Word table.
 """
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ _VALUE = re.compile(
     r"(?P<note>[(（][^()（）|\d]{0,40}?\d[\d,.]*[^()（）|\d]{0,40}?[)）])"
     r"|(?P<marker>(?:^|(?<=[^\d ]))[1-9](?=[.、](?:[^\s\d|.]|[ \t]*\n[ \t]*[^\s\d|.\-—]))|(?<![\d.])[1-9](?=\.(?![\d.])))"
     r"|(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.\d+)?(?:万元|元|件|个|项|%)?" + FOOTNOTE + "*)"
-    r"|(?P<blank>(?:[-—–]{1,3}|/|\\|无|N/?A|×|\*|空|" + BLANK_CELL + "|" + UNCERTAIN + r")(?![^\s|])))")
+    r"|(?P<blank>(?:[-—–]{1,3}|/(?!\s{0,3}减)|\\|无|N/?A|×|\*|空|" + BLANK_CELL + "|" + UNCERTAIN + r")(?![^\s|])))")
 _PAGE = re.compile(r"(?=[-—–第 \d])(?:(?<![^\s|])(?:[-—–]{1,2} ?\d{1,3} ?[-—–]{1,2}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?)"
                    r"(?![^\s|])|(?m:^ *\d{1,3} ?/ ?\d{1,3} *$))"
                    # a browser's print header and footer: the page's address with the page count, the time printed
-                   r"|(?=[hf\d])(?:(?:https?|file)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
+                   # (file:// with its fi as a PDF's ligature ﬁ, which folding keeps: it is two letters)
+                   r"|(?=[hf\ufb01\d])(?:(?:https?|file|\ufb01le)://[^\s|]*(?:[ |]+\d{1,3}/\d{1,3}(?![^\s|]))?"
                    r"|(?<![^\s|])\d{1,2}/\d{1,2}/\d{2,4}, ?\d{1,2}:\d{2}(?: ?[AP]M)?(?![^\s|]))")
 # what every page number, address or time above prints (a quick search: most spans print none of them)
 _PAGE_HINT = re.compile(r"[-—–] ?\d{1,3} ?[-—–]|第 ?\d{1,3} ?页|/ ?\d|://")

@@ -1,5 +1,5 @@
 """What a web page's CSS hides: an element is hidden when its ``hidden`` attribute, its inline
-``style`` (quoted or not, entity-encoded, CSS-escaped) or a rule of the page's ``<style>`` sheets
+``style`` (CSS-escaped or not; the HTML parser has decoded its quotes and entities) or a rule of the page's ``<style>`` sheets
 says ``display: none`` or ``visibility: hidden``/``collapse``, with CSS's cascade (``!important``,
 inline over sheet, specificity, then order).
 
@@ -11,12 +11,11 @@ hiding too much loses a value, hiding too little reads one the page does not sho
 """
 from __future__ import annotations
 
-import html
+import functools
 import re
 from dataclasses import dataclass, field
 
 # every pattern here is linear: no quantified group can match the same text two ways
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?""")
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.S)
 _SIMPLE_SELECTOR = re.compile(r"([A-Za-z][\w-]*|\*)?((?:[.#][\w-]+)*)")
@@ -32,22 +31,6 @@ def fold(text: str) -> str:
     return text.translate(_LIKE_ASCII).lower()
 
 
-def attributes(tag: str) -> dict[str, str]:
-    """A start tag's attributes (names folded, values entity-decoded; the first of a name wins,
-    as in a browser). ``tag`` is the whole tag, ``<div …>``."""
-    out: dict[str, str] = {}
-    end = len(tag) - (2 if tag.endswith("/>") else 1)
-    name_end = 1
-    while name_end < end and not tag[name_end].isspace() and tag[name_end] not in "/>":
-        name_end += 1
-    for m in _ATTRIBUTE.finditer(tag, name_end, end):
-        name = fold(m.group(1))
-        if name not in out:
-            value = next((v for v in m.group(2, 3, 4) if v is not None), "")
-            out[name] = html.unescape(value) if "&" in value else value
-    return out
-
-
 def _unescape_css(text: str) -> str:
     if "\\" not in text:
         return text
@@ -60,6 +43,7 @@ def _unescape_css(text: str) -> str:
     return _CSS_ESCAPE.sub(one, text)
 
 
+@functools.lru_cache(maxsize=4096)  # a page repeats its styles; the dicts are only read
 def declarations(block: str) -> dict[str, tuple[str, bool]]:
     """The ``display`` and ``visibility`` a declaration block sets: property → (value, important);
     the last declaration of a property wins, an important one over one that is not."""

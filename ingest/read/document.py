@@ -16,6 +16,9 @@ import numpy as np
 
 BLANK_CELL = "\u2205"  # an explicitly empty cell (HTML ``<td></td>``, a Word table's empty cell)
 FOOTNOTE = "\ue001"  # a superscript or subscript digit: a footnote marker, never a digit of a value
+# digits printed raised or lowered (<sup>, <sub>) as the script digits normalise folds to FOOTNOTE
+SCRIPT_DIGITS = {kind: str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", digits * 2)
+                 for kind, digits in (("sup", "⁰¹²³⁴⁵⁶⁷⁸⁹"), ("sub", "₀₁₂₃₄₅₆₇₈₉"))}
 SYMBOL = "\ue002"  # a character whose compatibility form holds digits (①, ⑴, ½): a list marker, not a value
 UNCERTAIN = "\ue003"  # a cell whose number OCR could not read with confidence: null with a warning, never a guess
 

@@ -15,13 +15,14 @@ import zipfile
 import zlib
 from xml.etree import ElementTree
 
-from .document import Document, Unreadable, normalise, row_line
+from .document import SCRIPT_DIGITS, Document, Unreadable, normalise, row_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BODY_PART = "word/document.xml"
 MAX_XML_BYTES = 32 * 2**20  # a report's body is a few MB of XML; more is a zip bomb
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT, _SUBSCRIPT = SCRIPT_DIGITS["sup"], SCRIPT_DIGITS["sub"]
+_SCRIPT_CHARS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+_PLAIN = str.maketrans(_SCRIPT_CHARS, "0123456789" * 2)
 
 
 def docx_document(raw: bytes) -> Document:
@@ -72,7 +73,9 @@ def _table(table: ElementTree.Element, lines: list[str], hidden: list[int]) -> N
                 texts.append("")  # the rest of a vertically merged cell: printed in the row above
                 continue
             paragraphs = [_paragraph(p, hidden) for p in cell.findall(f"{_W}p")]
-            texts.append(" ".join(p.strip() for p in paragraphs if p.strip()))
+            text = " ".join(p.strip() for p in paragraphs if p.strip())
+            # a raised number alone in its cell marks nothing: it is the cell's value
+            texts.append(text.translate(_PLAIN) if text and not text.strip(_SCRIPT_CHARS + " ") else text)
             for inner in cell.findall(f"{_W}tbl"):
                 _table(inner, nested, hidden)
         line = row_line(texts)

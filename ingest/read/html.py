@@ -1,424 +1,323 @@
-"""HTML → Document: each table row becomes one line of ``|``-separated cells, other blocks a line
-of their own.
+"""HTML → Document, through a real HTML parser (libxml2's, by lxml): each table row becomes one
+line of ``|``-separated cells, other blocks a line of their own.
 
-A blank cell among a row's values keeps its place as ``BLANK_CELL`` (a web page's empty cell has a
-known position; a text page's does not). Inline formatting (Word's ``<span>`` soup) carries no cell
-structure and is passed over; scripts and styles are dropped.
+Stages, each over the parsed tree: drop the elements the page hides (``css``: the ``hidden``
+attribute, inline styles, the rules of its ``<style>`` sheets), turn the digits of ``<sup>`` and
+``<sub>`` into footnote marks, then walk the tree into lines. The parser decodes entities (in text
+and in attributes), closes what the page leaves open and drops comments; scripts and styles are
+passed over. A blank cell among a row's values keeps its place as ``BLANK_CELL`` (a web page's
+empty cell has a known position; a text page's does not). Inline formatting (Word's ``<span>``
+soup) carries no cell structure: its text joins its neighbours'. Each line keeps the source line
+of the element it starts in (the parser counts lines up to 65,534; past that the line is unknown).
 """
 from __future__ import annotations
 
-import bisect
-import functools
-import html
 import re
+from collections.abc import Iterator
+
+from lxml import etree
 
 from . import css
-from .css import attributes
-from .document import Document, normalise, row_line
+from .document import SCRIPT_DIGITS, Document, Unreadable, normalise, row_line
 
 _HTML_SNIFF = re.compile(r"<(?:html|body|table|tr|td|p|div)\b[^>]*>", re.I)
 _BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre title hr dt dd".split()
 )
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
-_INLINE_TAGS = frozenset("span font b i u s em strong small big sup sub a o ins del label".split())
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-# Every pattern with ``[^>]*>`` is run only up to the page's last ``>`` (``_tags_end``): past it such
-# a pattern fails only after reading to the end, and tried from every ``<`` that is quadratic.
-_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:]*)\b[^>]*>")
-# the common lowercase inline tags, and the <p> Word wraps a cell's text in, go first in one C-level pass
-_COMMON_INLINE = re.compile(r"</?(?:span|font|o:p|strong|b|em|i|u|a)(?:\s[^>]*)?>")
-_CELL_PARAGRAPH = re.compile(r"(<t[dh]\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</t[dh]>)")
-_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
-_META_NAME = re.compile(r"""\sname\s*=\s*["']?([\w.:-]+)""", re.I)
-_META_CONTENT = re.compile(r"""\scontent\s*=\s*["']([^"'>]*)""", re.I)
-_MARKUP_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<[!?][^>]*>", re.S)
-_SCRIPT_TAG = re.compile(rb"<(/?)(su[bp])\b[^>]*>")  # <sup>, <sub>: in the page's folded bytes
-_STYLE_OR_SCRIPT = re.compile(rb"<s(?:tyle|u[bp])\b")
-_CLASS_OR_ID = re.compile(rb"""\s(class|id)\s*=\s*(?:"([^"]*)|'([^']*)|([^\s>]*))""")
-_STYLE_ELEMENT = re.compile(rb"<style\b[^>]*>")
-_SUPERSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
-                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19",
-                           "₀₁₂₃₄₅₆₇₈₉₀₁₂₃₄₅₆₇₈₉")
+_LAST_COUNTED_LINE = 65535  # libxml2 keeps a line number in 16 bits: this one means "here or later"
+_ODD_LETTERS = "\u017f\u0130\u0131\u212a"  # ſ İ ı K: css.fold takes them for s i i k
+_DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def looks_like_html(text: str) -> bool:
     head = text[:50000]
-    return len(_HTML_SNIFF.findall(head, 0, _tags_end(head))) >= 3
+    return len(_HTML_SNIFF.findall(head, 0, head.rfind(">") + 1)) >= 3
 
 
 def html_document(text: str) -> Document:
-    folded = _folded(text)
+    data = text.encode("utf-8", "replace")
+    root = parse(data)
     warnings = []
-    present = {m.group() for m in _STYLE_OR_SCRIPT.finditer(folded)}  # one pass for both
-    sheet = _stylesheet(text, folded) if b"<style" in present else css.Stylesheet()
-    text, dropped = _drop_hidden(text, folded, sheet)
+    if root is None:  # nothing but blanks
+        return Document(text="", original="", source_format="html", source_lines=[], warnings=warnings)
+    sheet = stylesheet(root)
+    hidden = hidden_elements(root, sheet, text)
+    mark_scripts(root)
+    lines, numbers, dropped = page_lines(root, hidden)
     if dropped:
         warnings.append(f"hidden_content_dropped:{dropped}")
     if sheet.not_applied:  # a hiding rule of a selector not followed: what it hides may be read
         warnings.append(f"hidden_css_not_applied:{sheet.not_applied}")
-    if present - {b"<style"}:
-        text = _script_digits(text)
-    text = _sub_in_tags(_COMMON_INLINE, "", text)
-    text = _sub_in_tags(_CELL_PARAGRAPH, r"\1\2", text)
-    lines = _Lines([m.start() for m in re.finditer("\n", text)])
-    _scan(text, lines)
-    head = text[: text.find("<body")] if "<body" in text else text[:20000]
-    meta = _page_fields(head)
-    built = "\n".join(lines.lines)
-    return Document(text=normalise(built), original=built, source_format="html", source_lines=lines.numbers,
-                    meta={name: normalise(value) for name, value in meta.items()}, warnings=warnings)
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format="html", source_lines=numbers,
+                    meta={name: normalise(value) for name, value in page_fields(root).items()}, warnings=warnings)
 
 
-def _tags_end(text: str) -> int:
-    """Just past the last ``>``: no tag ends after it."""
-    return text.rfind(">") + 1
+def parse(data: bytes) -> etree._Element | None:
+    """The tree of a page's UTF-8 bytes (None for a page of blanks). A page nested deeper than the
+    parser follows is refused whole: libxml2 stops there, and a part of a page read as the whole
+    would lose rows."""
+    # comments and processing instructions are not built; the bytes are UTF-8 whatever the page's
+    # <meta charset> says (the reader decoded them); no size limit but libxml2's depth (2,048);
+    # a parser per page (2 µs): its error log is the page's, whatever thread reads it
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, encoding="utf-8")
+    root = etree.fromstring(data, parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise Unreadable("html_too_deep")
+    return root
 
 
-def _sub_in_tags(pattern: re.Pattern, replacement: str, text: str) -> str:
-    """``pattern.sub`` up to the page's last ``>`` (the rest, with no ``<``, as a whole: no copy)."""
-    end = _tags_end(text)
-    if "<" not in text[end:]:
-        return pattern.sub(replacement, text)
-    return pattern.sub(replacement, text[:end]) + text[end:]
-
-
-def _folded(text: str) -> bytes:
-    """The page's ASCII letters lowercased, one byte a character (others ``?``), with the letters
-    ``re.I`` also takes for them (ſ for s; İ, ı for i): tags and words found in it are at the same
-    positions in the page (a case-insensitive regex scans a page at 20 ns a character)."""
-    for letter, ascii_letter in _LIKE_ASCII:
-        if letter in text:
-            text = text.replace(letter, ascii_letter)
-    return text.encode("ascii", "replace").lower()
-
-
-def _page_fields(head: str) -> dict[str, str]:
-    """The page's own fields: ``<meta name=… content=…>``, a tag at a time (a pattern reaching from
-    ``name`` to ``content`` over the page was cubic in unclosed tags; within one tag it is bounded)."""
+def page_fields(root: etree._Element) -> dict[str, str]:
+    """The page's own fields: ``<meta name=… content=…>`` of its head (the last of a name wins)."""
+    head = root.find("head")
     fields = {}
-    for tag in _META_TAG.finditer(head, 0, _tags_end(head)):
-        name, content = _META_NAME.search(tag.group()), _META_CONTENT.search(tag.group())
-        if name and content and (value := html.unescape(content.group(1)).strip()):
-            fields[name.group(1)] = value
+    for tag in (head if head is not None else root).iter("meta"):
+        name, content = (tag.get("name") or "").strip(), (tag.get("content") or "").strip()
+        if name and content:
+            fields[name] = content
     return fields
 
 
+def stylesheet(root: etree._Element) -> css.Stylesheet:
+    """The rules of the page's ``<style>`` elements."""
+    sheet = css.Stylesheet()
+    for style in root.iter("style"):
+        if style.text:
+            sheet.add(style.text)
+    return sheet
 
 
-def _script_digits(text: str) -> str:
-    """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits (a footnote mark
-    printed after a number is not one of its digits: normalise makes them footnote markers); the
-    tags go, their line breaks stay."""
-    out, pos, depth, kind, inside_at = [], 0, 0, None, 0
-    for m in _SCRIPT_TAG.finditer(_folded(text), 0, _tags_end(text)):
-        closing, name = m.group(1), m.group(2)
-        if not closing:
-            if depth == 0:
-                out.append(text[pos:m.start()])
-                kind, inside_at = name, m.end()
-            else:
-                out.append(text[inside_at:m.start()].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-                inside_at = m.end()
-            out.append("\n" * text.count("\n", m.start(), m.end()))
-            depth += 1
-        elif depth:
-            out.append(text[inside_at:m.start()].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-            out.append("\n" * text.count("\n", m.start(), m.end()))
-            depth -= 1
-            pos = inside_at = m.end()
-    if depth:  # an unclosed <sup>: to the end, as a browser shows it
-        out.append(text[inside_at:].translate(_SUPERSCRIPT if kind == b"sup" else _SUBSCRIPT))
-    else:
-        out.append(text[pos:])
-    return "".join(out)
+def hidden_elements(root: etree._Element, sheet: css.Stylesheet, text: str) -> set[etree._Element]:
+    """The elements the page does not show (some inside others: the walk passes over the outer
+    one). ``text``: the page (whether its words need css.fold to compare, or only lowercasing:
+    10x cheaper)."""
+    fold = css.fold if any(odd in text for odd in _ODD_LETTERS) else str.lower
+    verdicts: dict = {}  # a page repeats its styles: (tag, attributes) judged once
+    hidden = set()
+    for element, attributes in _candidates(root, sheet.hiding(), fold):
+        key = (element.tag if sheet.rules else None, *attributes.items())
+        if (verdict := verdicts.get(key)) is None:
+            verdict = verdicts[key] = css.hidden(element.tag, attributes, sheet)
+        if verdict:
+            hidden.add(element)
+    return hidden
+
+
+def _candidates(root: etree._Element, rules: list[css.Rule], fold) -> list[tuple[etree._Element, dict]]:
+    """The elements that could hide, in document order, with the attributes css.hidden reads:
+    those with a ``hidden`` attribute or a style holding a hiding word, and those a hiding rule
+    of the sheet names (by id, class or tag; ``*``: every element). The parser lowers the ASCII
+    letters of attribute names; a page printing letters css.fold takes for ASCII ones has its
+    names folded too."""
+    if not rules and fold is str.lower and not _WITH_HIDDEN(root):
+        # the common page, where only styles can hide: their values in one call (each element has
+        # one style at most: the i-th value is the i-th styled element's), the elements if one may
+        styles = _STYLES(root)
+        hiding = [i for i, style in enumerate(styles) if _may_hide(style.lower())]
+        styled = _STYLED(root) if hiding else []
+        return [(styled[i], {"style": styles[i]}) for i in hiding]
+    return list(_named(root, rules, fold))
+
+
+_STYLES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+_STYLED = etree.XPath("descendant-or-self::*[@style]")
+_WITH_HIDDEN = etree.XPath("descendant-or-self::*[@hidden]")
+
+
+def _named(root: etree._Element, rules: list[css.Rule], fold) -> Iterator[tuple[etree._Element, dict]]:
+    ids = {r.id for r in rules if r.id}
+    classes = {c for r in rules for c in r.classes}
+    tags = {r.tag for r in rules if r.tag}
+    if any(r.tag is None and r.id is None and not r.classes for r in rules) or fold is not str.lower \
+            or not all(re.fullmatch(r"[a-z][\w-]*", tag, re.A) for tag in tags):
+        elements = root.iter(etree.Element)
+    else:  # the attributes a hiding rule or a hiding attribute reads, or the tags a rule names
+        tests = ["@style", "@hidden"] + ["@class"] * bool(classes) + ["@id"] * bool(ids) + [f"self::{t}" for t in tags]
+        elements = root.xpath(f"descendant-or-self::*[{' or '.join(tests)}]")
+    every = any(r.tag is None and r.id is None and not r.classes for r in rules)
+    for element in elements:
+        if fold is str.lower:
+            style = element.get("style")
+            if not (every or tags or classes or ids) and element.get("hidden") is None \
+                    and not (style and _may_hide(style.lower())):
+                continue  # the common case: a style that does not hide
+            attributes = {name: value for name in _JUDGED if (value := element.get(name)) is not None}
+        else:
+            attributes = {}
+            for name, value in element.attrib.items():
+                attributes.setdefault(css.fold(name), value)
+        if every or "hidden" in attributes or element.tag in tags \
+                or ("style" in attributes and _may_hide(fold(attributes["style"]))) \
+                or (classes and "class" in attributes and not classes.isdisjoint(fold(attributes["class"]).split())) \
+                or (ids and "id" in attributes and fold(attributes["id"].strip()) in ids):
+            yield element, attributes
+
+
+_JUDGED = ("hidden", "style", "class", "id")  # the attributes css.hidden reads
+
+
+def _may_hide(style: str) -> bool:
+    """A folded style holding a hiding word, or a CSS escape that could spell one."""
+    return "none" in style or "hidden" in style or "collapse" in style or "\\" in style
+
+
+def mark_scripts(root: etree._Element) -> None:
+    """Digits in ``<sup>`` and ``<sub>`` as superscript and subscript digits: a footnote mark
+    printed after a number is not one of its digits (normalise makes them footnote markers). One
+    that fills its table cell alone marks nothing: it is the cell's value, printed raised."""
+    for script in root.iter("sup", "sub"):
+        cell = next(script.iterancestors("td", "th"), None)
+        if cell is not None and "".join(cell.itertext()).strip() == "".join(script.itertext()).strip():
+            continue
+        table = SCRIPT_DIGITS[script.tag]
+        if script.text:
+            script.text = script.text.translate(table)
+        for inner in script.iterdescendants():
+            if inner.text:
+                inner.text = inner.text.translate(table)
+            if inner.tail:
+                inner.tail = inner.tail.translate(table)
+
+
+def _counted(line: int | None) -> int | None:
+    return None if line is None or line >= _LAST_COUNTED_LINE else line
+
+
+def _text_starts(element: etree._Element, piece: str, tail: bool) -> int | None:
+    """The source line where a piece of text starts printing: after its element's start tag
+    (``tail`` False; the parser gives the line where a start tag ends), or, for the text after an
+    element, before the next element's start tag."""
+    lead = len(piece) - len(piece.lstrip())
+    if not tail:
+        line = element.sourceline
+        return _counted(line + piece.count("\n", 0, lead) if line else None)
+    after = element.getnext()
+    line = after.sourceline if after is not None else None
+    if line is None or line >= _LAST_COUNTED_LINE:  # the last text of its parent: its element's line
+        return _counted(element.sourceline)
+    return max(_counted(element.sourceline) or 1, line - piece.count("\n", lead))
 
 
 class _Table:
-    """One open ``<table>``: its current row and cell."""
+    """One open ``<table>``: its current row (cell texts), the row's source line, its current cell."""
 
     __slots__ = ("row", "row_line", "cell")
 
     def __init__(self) -> None:
         self.row: list[str] | None = None
-        self.row_line = 0
+        self.row_line: int | None = None
         self.cell: list[str] | None = None
 
 
-class _Lines:
-    """Collects the output lines; each ``<tr>`` becomes one (nested tables: the innermost rows)."""
+_STRUCTURE = _BLOCK_TAGS | {"table", "tr", "td", "th"} | _SKIP_TAGS
 
-    def __init__(self, newlines: list[int]) -> None:
-        self.offset = 0  # where in the source the scan is
-        self._newlines = newlines
-        self.lines: list[str] = []
-        self.numbers: list[int] = []
-        self._text: list[str] = []  # text outside any table
-        self._tables: list[_Table] = []
 
-    @property
-    def line(self) -> int:
-        return bisect.bisect_right(self._newlines, self.offset) + 1
+def page_lines(root: etree._Element, hidden: set) -> tuple[list[str], list[int | None], int]:
+    """The page's lines in document order, and the source line of each: a line per table row
+    (nested tables: the innermost rows; what an outer row held before a nested table is a line of
+    its own), a line per block of text outside tables; inside a cell a block is a space. Inline
+    elements only carry text: their events pass with a set lookup (most of a page's elements).
+    The ``hidden`` elements are passed over (the text after each is read); also returned: how
+    many held a number among Chinese text (a label and a value: worth a warning; a widget's
+    markup is not)."""
+    dropped = 0
+    lines: list[str] = []
+    numbers: list[int | None] = []
+    text: list[str] = []  # text outside any table
+    text_line = None
+    tables: list[_Table] = []
+    t = None  # the innermost open table
 
-    def _add(self, line: str, number: int) -> None:
-        self.lines.append(line)
-        self.numbers.append(number)
+    def flush_text() -> None:
+        nonlocal text
+        joined = " ".join("".join(text).split())
+        text = []
+        if joined:
+            lines.append(joined)
+            numbers.append(text_line)
 
-    def _flush_text(self) -> None:
-        s = " ".join("".join(self._text).split())
-        self._text = []
-        if s:
-            self._add(s, self.line)
-
-    def _close_cell(self, t: _Table) -> None:
+    def close_cell(t: _Table, element: etree._Element) -> None:
         if t.cell is not None:
             if t.row is None:
-                t.row, t.row_line = [], self.line
+                t.row, t.row_line = [], _counted(element.sourceline)
             t.row.append(" ".join("".join(t.cell).split()))
             t.cell = None
 
-    def _close_row(self, t: _Table) -> None:
-        self._close_cell(t)
+    def close_row(t: _Table, element: etree._Element) -> None:
+        close_cell(t, element)
         texts, t.row = t.row or [], None
         line = row_line(texts)
         if line is not None:
-            self._add(line, t.row_line)
+            lines.append(line)
+            numbers.append(t.row_line)
 
-    def _break(self) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is not None and t.cell is not None:
-            t.cell.append(" ")
-        elif t is None:
-            self._flush_text()
-
-    def start(self, tag: str) -> None:
-        t = self._tables[-1] if self._tables else None
-        if tag == "table":
-            if t is None:
-                self._flush_text()
-            else:  # a table nested in a cell: what the outer row held so far is its own line
-                self._close_row(t)
-            self._tables.append(_Table())
-        elif t is None:
-            if tag in _BLOCK_TAGS:
-                self._flush_text()
-        elif tag == "tr":
-            self._close_row(t)
-            t.row, t.row_line = [], self.line
-        elif tag in ("td", "th"):
-            self._close_cell(t)
-            t.cell = []
-        elif tag in _BLOCK_TAGS:
-            self._break()
-
-    def end(self, tag: str) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is None:
-            if tag in _BLOCK_TAGS:
-                self._flush_text()
-        elif tag in ("td", "th"):
-            self._close_cell(t)
-        elif tag == "tr":
-            self._close_row(t)
-        elif tag == "table":
-            self._close_row(t)
-            self._tables.pop()
-        elif tag in _BLOCK_TAGS:
-            self._break()
-
-    def data(self, data: str) -> None:
-        t = self._tables[-1] if self._tables else None
-        if t is None:
-            self._text.append(data)
-        elif t.cell is not None:
-            t.cell.append(data)
-        elif data.strip():  # stray text between cells: a cell of its own
-            t.cell = [data]
-            self._close_cell(t)
-
-    def close(self) -> None:
-        while self._tables:
-            self._close_row(self._tables.pop())
-        self._flush_text()
-
-
-def _scan(source: str, out: _Lines) -> None:
-    """Feed tags and text to ``out`` in document order (a regex scan: HTMLParser is 5x slower)."""
-    pos = 0
-    for m in _MARKUP_TOKEN.finditer(source, 0, _tags_end(source)):
-        start = m.start()
-        if start < pos:  # inside a skipped script/style body
-            continue
-        if start > pos:
-            chunk = source[pos:start]
-            if not chunk.isspace():
-                out.offset = pos
-                out.data(_unescape(chunk))
-        pos = m.end()
-        tag = m.group(2)
-        if not tag:
-            continue
-        tag = tag.lower()
-        if tag in _INLINE_TAGS:
-            continue
-        out.offset = start
-        if m.group(1):
-            out.end(tag)
-        elif tag in _SKIP_TAGS:
-            end = re.compile(rf"</{tag}\s*>", re.I).search(source, pos)
-            pos = end.end() if end else len(source)
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag
+        tail = event == "end"
+        if hidden and element in hidden:
+            if not tail:
+                walk.skip_subtree()
+                fragment = "".join(element.itertext())
+                dropped += _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
+                continue
+            piece = element.tail  # its end: only the text after it
         else:
-            out.start(tag)
-    tail = source[pos:]
-    if "<!--" in tail:  # an unclosed comment: to the end
-        tail = tail[:tail.index("<!--")]
-    if tail:
-        out.offset = pos
-        out.data(_unescape(tail))
-    out.close()
-
-
-def _drop_hidden(text: str, folded: bytes, sheet: css.Stylesheet) -> tuple[str, int]:
-    """The page without the elements it does not show (their line breaks kept: lines stay the
-    file's), and how many of them held a number among Chinese text. Only start tags that could hide are looked at:
-    around the words ``display``, ``hidden`` and ``visibility`` or a numeric character reference, or
-    naming a class, id or tag a rule of the page's sheets hides. Judged with its attributes decoded
-    (``style=&#100;isplay:none`` hides)."""
-    # a numeric character reference in a tag may spell a hiding word (no named one spells a letter)
-    candidates = _hiding_words(folded) + _numeric_references(folded)
-    candidates += _sheet_targets(folded, sheet)
-    if not candidates:
-        return text, 0
-    last_gt = _tags_end(text) - 1
-    out, pos, dropped = [], 0, 0
-    scanned = 0  # up to here no tag is open: every candidate before it is judged or in no tag
-    for at in sorted(set(candidates)):
-        if at < max(pos, scanned) or at >= last_gt:
-            continue  # inside an element already dropped, a tag already judged, or after every tag
-        tag, scanned = _start_tag_around(text, at, scanned)
-        if tag is None:
+            if tag in _STRUCTURE:
+                if tag in _SKIP_TAGS:
+                    if not tail:
+                        walk.skip_subtree()
+                        continue
+                elif not tail:
+                    if tag == "table":
+                        if t is None:
+                            if text:
+                                flush_text()
+                        else:
+                            close_row(t, element)
+                        t = _Table()
+                        tables.append(t)
+                    elif t is None:
+                        if text:
+                            flush_text()  # a block tag
+                    elif tag == "tr":
+                        close_row(t, element)
+                        t.row, t.row_line = [], _counted(element.sourceline)
+                    elif tag == "td" or tag == "th":
+                        close_cell(t, element)
+                        t.cell = []
+                    elif t.cell is not None:  # a block inside a cell
+                        t.cell.append(" ")
+                elif t is None:
+                    if text and tag in _BLOCK_TAGS:
+                        flush_text()
+                elif tag == "td" or tag == "th":
+                    close_cell(t, element)
+                elif tag == "tr":
+                    close_row(t, element)
+                elif tag == "table":
+                    close_row(t, element)
+                    tables.pop()
+                    t = tables[-1] if tables else None
+                elif t.cell is not None:
+                    t.cell.append(" ")
+            piece = element.tail if tail else element.text
+        if not piece:
             continue
-        name = tag.group(1).lower()
-        if not (sheet.rules or _MAY_HIDE.search(folded, tag.start(), tag.end())) \
-                or not css.hidden(name, css.attributes(tag.group()), sheet):
-            continue
-        end = tag.end() if name in _VOID_TAGS or tag.group().endswith("/>") else _element_end(text, folded, name, tag.end())
-        dropped += _reads_as_report(_visible_text(text[tag.end():end]))
-        out += [text[pos:tag.start()], "\n" * text.count("\n", tag.start(), end)]
-        pos = end
-    return ("".join(out) + text[pos:] if out else text), dropped
-
-
-def _reads_as_report(fragment: str) -> bool:
-    """Hidden text worth a warning: a number among Chinese text (a label and a value), not a
-    widget's markup."""
-    return _DIGIT.search(fragment) is not None and _CJK.search(fragment) is not None
-
-
-_DIGIT = re.compile(r"\d")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _visible_text(fragment: str) -> str:
-    end = _tags_end(fragment)
-    return _ANY_TAG.sub("", fragment[:end]) + fragment[end:] if "<" in fragment else fragment
-
-
-_ANY_TAG = re.compile(r"<[^>]*>")
-
-
-def _stylesheet(text: str, folded: bytes) -> css.Stylesheet:
-    """The rules of the page's ``<style>`` elements."""
-    sheet = css.Stylesheet()
-    for m in _STYLE_ELEMENT.finditer(folded, 0, _tags_end(text)):
-        close = folded.find(b"</style", m.end())
-        sheet.add(text[m.end():close if close >= 0 else len(text)])
-    return sheet
-
-
-def _sheet_targets(folded: bytes, sheet: css.Stylesheet) -> list[int]:
-    """Where a start tag names a class, id or tag a hiding rule of the sheet selects."""
-    rules = sheet.hiding()
-    if not rules:
-        return []
-    names = {r.tag for r in rules}
-    at = []
-    if any(r.tag is None and not r.classes and not r.id for r in rules):  # *: every element
-        return [m.start() + 1 for m in re.finditer(rb"<[a-z]", folded)]
-    for name in names - {None}:
-        at += [m.start() + 1 for m in re.finditer(rb"<" + re.escape(name.encode("ascii", "replace")) + rb"[\s/>]", folded)]
-    classes = {c for r in rules for c in r.classes}
-    ids = {r.id for r in rules if r.id}
-    for m in _CLASS_OR_ID.finditer(folded):
-        value = next(v for v in m.group(2, 3, 4) if v is not None)
-        words = value.split() if m.group(1) == b"class" else [value.strip()]
-        if any(w.decode("ascii", "replace") in (classes if m.group(1) == b"class" else ids) for w in words):
-            at.append(m.start())
-    return at
-
-
-def _start_tag_around(text: str, at: int, scanned: int) -> tuple[re.Match | None, int]:
-    """The start tag position ``at`` is printed in, as a scan of the page's start tags from its
-    beginning finds them: the first ``<`` after the last ``>`` before ``at`` that starts one; and
-    how far the page is now judged (the tag's end, or ``at``: candidates in the stretch already
-    looked through are not looked through again)."""
-    gt = text.rfind(">", scanned, at)
-    lt = text.find("<", gt + 1 if gt >= 0 else scanned, at)
-    while lt >= 0:
-        if tag := _START_TAG.match(text, lt):
-            return tag, tag.end()
-        lt = text.find("<", lt + 1, at)
-    return None, at
-
-
-def _hiding_words(folded: bytes) -> list[int]:
-    """Where ``display``, ``hidden`` or ``visibility`` is printed, in any case."""
-    return [at for word in (b"display", b"hidden", b"visibility") for at in _places(folded, word)]
-
-
-def _numeric_references(folded: bytes) -> list[int]:
-    """Where ``&#`` is printed (found from each ``&``: a search for the pair is 10x slower here)."""
-    places = []
-    at = folded.find(b"&")
-    while at >= 0:
-        if folded[at + 1:at + 2] == b"#":
-            places.append(at)
-        at = folded.find(b"&", at + 1)
-    return places
-
-
-def _places(folded: bytes, word: bytes) -> list[int]:
-    places = []
-    at = folded.find(word)
-    while at >= 0:
-        places.append(at)
-        at = folded.find(word, at + 1)
-    return places
-
-
-# what a tag that hides by itself holds (in the folded page): the words of a hiding value, the
-# hidden attribute, or what could spell them (a character reference, a CSS escape)
-_MAY_HIDE = re.compile(rb"none|hidden|collapse|&#|\\")
-_LIKE_ASCII = (("\u017f", "s"), ("\u0130", "i"), ("\u0131", "i"))
-
-
-def _element_end(source: str, folded: bytes, tag: str, pos: int) -> int:
-    """Where the element whose start tag ends at ``pos`` ends (after its end tag; nested elements
-    of the same name counted)."""
-    depth = 1
-    pattern = _tag_pattern(tag.encode("ascii", "replace"))
-    for m in pattern.finditer(folded, pos, _tags_end(source)):
-        depth += -1 if m.group(1) else (0 if m.group().endswith(b"/>") else 1)
-        if depth == 0:
-            return m.end()
-    return len(source)
-
-
-@functools.cache
-def _tag_pattern(tag: bytes) -> re.Pattern:
-    return re.compile(rb"<(/?)" + re.escape(tag) + rb"\b[^>]*>")
-
-
-def _unescape(chunk: str) -> str:
-    return html.unescape(chunk) if "&" in chunk else chunk
+        if t is None:
+            if text:
+                text.append(piece)
+            elif not piece.isspace():
+                text_line = _text_starts(element, piece, tail)
+                text.append(piece)
+        elif t.cell is not None:
+            t.cell.append(piece)
+        elif not piece.isspace():  # stray text between cells: a cell of its own
+            t.cell = [piece]
+            close_cell(t, element)
+    while tables:
+        close_row(tables.pop(), root)
+    flush_text()
+    return lines, numbers, dropped

@@ -144,13 +144,15 @@ several_reports as (
 
 ),
 
--- tables 二–四 as one fingerprint per canonical report; all-zero tables (small bodies print them
--- alike) are not compared
-fingerprints as (
+-- tables 二–四 as one fingerprint per canonical report: the sum of its cells' hashes, which no
+-- order of the cells changes and which needs no memory per report (a string of every cell, ordered,
+-- did not fit 512 MB at 10,000 reports); all-zero tables (small bodies print them alike) are not
+-- compared
+fingerprints as materialized (
 
     select
         cells.report_id,
-        md5(string_agg(cells.cell_key || '=' || cells.value, ';' order by cells.cell_key)) as fingerprint,
+        sum(hash(cells.cell_key, cells.value)) as fingerprint,
         count(*) filter (where try_cast(cells.value as double) <> 0) as nonzero_cells
     from {{ ref('int_report_cells') }} as cells
     inner join reports on reports.report_id = cells.report_id and reports.is_canonical
@@ -159,21 +161,29 @@ fingerprints as (
 
 ),
 
-copies as (
+-- pairs of reports printing the same tables
+same_tables as (
 
-    select
-        this.report_id,
-        'copied_report' as flag_code,
-        case when this_report.agency_key = other_report.agency_key then 'same_agency_previous_year'
-             else 'other_agency_same_year' end as subject,
-        this.nonzero_cells::double as observed_value,
-        null::double as expected_value,
-        other.report_id as related_report_id
+    select this.report_id, this.nonzero_cells, other.report_id as other_report_id
     from fingerprints as this
     inner join fingerprints as other
         on other.fingerprint = this.fingerprint and other.report_id <> this.report_id
-    inner join reports as this_report on this_report.report_id = this.report_id
-    inner join reports as other_report on other_report.report_id = other.report_id
+
+),
+
+copies as (
+
+    select
+        same_tables.report_id,
+        'copied_report' as flag_code,
+        case when this_report.agency_key = other_report.agency_key then 'same_agency_previous_year'
+             else 'other_agency_same_year' end as subject,
+        same_tables.nonzero_cells::double as observed_value,
+        null::double as expected_value,
+        same_tables.other_report_id as related_report_id
+    from same_tables
+    inner join reports as this_report on this_report.report_id = same_tables.report_id
+    inner join reports as other_report on other_report.report_id = same_tables.other_report_id
     where (this_report.report_year = other_report.report_year
            and this_report.agency_key is distinct from other_report.agency_key)
         or (this_report.agency_key = other_report.agency_key

@@ -135,6 +135,14 @@ def test_docx_superscript_and_hidden_runs_are_not_digits():
     assert "footnote_marker:new_received:776¹" in rep.warnings and "hidden_content_dropped:1" in rep.warnings
 
 
+def test_a_docx_raised_number_alone_in_its_cell_is_its_value():
+    def edit(xml: str) -> str:  # the 776 of new_received's total printed raised
+        return xml.replace("<w:t>776</w:t></w:r>", "<w:t></w:t></w:r><w:r><w:rPr><w:vertAlign "
+                           'w:val="superscript"/></w:rPr><w:t>776</w:t></w:r>', 1)
+    rep = parse_report(_docx_with(edit), "w.docx", ".docx")
+    assert [c.value for c in rep.applications["new_received"]] == [127, 341, 0, 0, 308, 0, 776]
+
+
 def test_a_docx_bomb_is_refused_before_parsing():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

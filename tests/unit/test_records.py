@@ -98,6 +98,9 @@ def test_each_value_keeps_what_was_printed():
     ("规章 0\nfile:///home/u/report_2021.html 3/6\n12/6/26, 4:09 PM\n行政许可 1", ["0", "1"]),
     ("规章 0\nhttps://www.gov.cn/zwgk/2023/0213/c123.html 2/5\n行政许可 1", ["0", "1"]),
     ("规章 | 0\nfile:///home/u/report_2021.html | 3/6\n12/6/26,4:08PM\n行政许可 | 1", ["0", "1"]),
+    ("本年增\n/\n减\n行政事业性收费\n2443\n+13", ["2443", "+13"]),  # a header's slash split over lines
+    # … with its fi as the ligature a PDF's text layer keeps (pypdf)
+    ("规章 0\n\ufb01le:///home/u/report_2021.html 5/6\n行政许可 1", ["0", "1"]),
 ])
 def test_what_is_not_a_value(text, values):
     assert [t.raw for r in build_records(text) for t in r.values] == values
