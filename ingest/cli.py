@@ -11,10 +11,10 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
 from tqdm import tqdm
 
 from . import agency, locks, manifest as manifests
@@ -22,7 +22,7 @@ from .copies import FirstPaths, as_copies, drop_earlier_copies
 from .files import Entry, FileList, NotRead, file_stamp, list_files, read_file
 from .form import load_form
 from .options import MAX_BYTES, MAX_MEMORY, PARSE_SECONDS, parse
-from .incremental import STAGED_FILES, Staged, carried_batches, ingest_version
+from .incremental import STAGED_FILES, Staged, ingest_version
 from .parse import STATUSES, TOO_LARGE, UNREADABLE, ParsedReport, file_report_id, parse_report, report_id
 from .read import build_tables, source_format_of
 from .staging import LOCK_FILE, MixedStaging, StagingWriter, to_tables
@@ -30,6 +30,7 @@ from .workers import Workers, parsing
 
 CHUNK_FILES = 64  # files per worker task: fixed, so output does not depend on --jobs
 CHUNK_PAGED = 4  # … or this many PDFs and images (scans take seconds a page: the progress moves on)
+STAT_BATCH = 4096  # files looked up in the staged set at once
 _WORKER: dict = {}
 
 
@@ -97,7 +98,7 @@ def _stamp(rep: ParsedReport, st: os.stat_result) -> None:
 
 
 def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: dict[int, str] | None = None
-                 ) -> dict[str, pa.Table]:
+                 ) -> dict[str, pl.DataFrame]:
     """Parse a chunk of files into staging tables (in a worker: only tables cross processes). Each
     task is a file, its manifest row and the bare name it shares with others if the manifest used
     it; a file in ``settled`` is not parsed (a worker died on it: the warning says why). A copy
@@ -122,17 +123,17 @@ def _parse_chunk(tasks: list[tuple[Entry, dict | None, str | None]], settled: di
     return tables
 
 
-def _tables(reports: list[ParsedReport], extras: list[dict], with_cells: list[bool]) -> dict[str, pa.Table]:
+def _tables(reports: list[ParsedReport], extras: list[dict], with_cells: list[bool]) -> dict[str, pl.DataFrame]:
     """The chunk's staging tables; a report whose values a table cannot hold (a code point no
     encoding has, a number past its type) is staged unreadable, with the reason, and no cells."""
     w = _WORKER
     try:
         return to_tables(reports, extras, w["form"], w["columns"], with_cells, w["version"])
-    except (ValueError, TypeError, OverflowError, pa.ArrowException):
+    except (ValueError, TypeError, OverflowError, pl.exceptions.PolarsError):
         for i, rep in enumerate(reports):
             try:
                 to_tables([rep], [extras[i]], w["form"], w["columns"], [with_cells[i]], w["version"])
-            except (ValueError, TypeError, OverflowError, pa.ArrowException) as e:
+            except (ValueError, TypeError, OverflowError, pl.exceptions.PolarsError) as e:
                 bad = ParsedReport(report_id=rep.report_id, source_path=rep.source_path,
                                    source_format=rep.source_format, status=UNREADABLE, size_bytes=rep.size_bytes,
                                    mtime_ns=rep.mtime_ns)
@@ -189,8 +190,8 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
         if staged:
             changed.add(_changed(entries, staged, manifest, unchanged, moved))
             tasks = changed
-        if staged and not tasks and not moved and len(unchanged) == len(staged.by_path) == staged.reports.num_rows:
-            _count(stats, staged.reports)  # nothing changed: the staged files stand as they are
+        if staged and not tasks and not moved and len(unchanged) == staged.paths == staged.rows:
+            _count(stats, staged.reports.collect())  # nothing changed: the staged files stand as they are
             stats["unchanged"] = len(unchanged)
             return stats
         stats["unchanged"], stats["moved"] = len(unchanged), len(moved)
@@ -202,14 +203,14 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
                 tqdm(total=len(tasks), unit="file", desc="ingest", file=sys.stderr,
                      disable=None if progress is None else not progress) as bar:
             if staged:
-                _carry_over(staged, out_dir, unchanged, moved, first, writer, stats)
+                _carry_over(staged, unchanged, moved, first, writer, stats)
             for tables in results:
                 tables = drop_earlier_copies(tables, first)
                 writer.add(tables)
                 _count(stats, tables["reports"])
                 if stats["ocr_pages"]:
                     bar.set_postfix_str(f"{stats['ocr_pages']} pages OCR'd", refresh=False)
-                bar.update(tables["reports"].num_rows)
+                bar.update(tables["reports"].height)
             if first.reordered:  # a file read comes before rows reused for the same bytes
                 writer.fix_reports = lambda reports: _recounted(stats, reports, as_copies(reports, first))
         return stats
@@ -218,17 +219,21 @@ def _ingest(raw_dir: Path, out_dir: Path, manifest: manifests.Manifest, settings
 def _changed(entries: FileList, staged: Staged, manifest: manifests.Manifest, unchanged: list[str],
              moved: list[tuple[str, str, tuple]]) -> Iterator[Entry]:
     """The entries to read; those the staging folder holds as they are go to ``unchanged``, those
-    whose bytes it holds under another path to ``moved``."""
-    for entry in entries:
-        st = None if entry.problem else _stat(entry.path)
-        if st is None:
-            yield entry
-        elif staged.unchanged(entry.rel, file_stamp(st)):
-            unchanged.append(entry.rel)
-        elif not manifest.rows and staged.holds(rid := _content_id(entry.path), entry.rel):
-            moved.append((entry.rel, rid, file_stamp(st)))  # bytes already staged: no parse
-        else:
-            yield entry
+    whose bytes it holds under another path to ``moved`` (looked up STAT_BATCH files at a time)."""
+    listed = iter(entries)
+    while batch := list(islice(listed, STAT_BATCH)):
+        stamps = {i: file_stamp(st) for i, e in enumerate(batch) if not e.problem and (st := _stat(e.path)) is not None}
+        same = dict(zip(stamps, staged.unchanged([batch[i].rel for i in stamps], list(stamps.values()))))
+        changed = [i for i in stamps if not same[i]]
+        ids = {i: _content_id(batch[i].path) for i in changed} if not manifest.rows else {}
+        held = dict(zip(ids, staged.holds(list(ids.values()), [batch[i].rel for i in ids])))
+        for i, entry in enumerate(batch):
+            if same.get(i):
+                unchanged.append(entry.rel)
+            elif held.get(i):
+                moved.append((entry.rel, ids[i], stamps[i]))  # bytes already staged: no parse
+            else:
+                yield entry
 
 
 def _chunks(tasks: FileList, rows: dict[str, dict], manifest: manifests.Manifest) -> Iterator[list]:
@@ -259,9 +264,8 @@ def _in_order(pool, fn, items: Iterable, ahead: int) -> Iterator:
 
 
 def _before_fork() -> None:
-    """What each worker would otherwise do for itself after the fork, done once: pyarrow's first
-    conversion imports pandas (0.4 s of CPU), and normalise builds its folding tables."""
-    pa.array([0])
+    """What each worker would otherwise do for itself after the fork, done once: normalise builds
+    its folding tables."""
     build_tables()
 
 
@@ -279,46 +283,38 @@ def _content_id(path: bytes) -> str | None:
         return None
 
 
-def _carry_over(staged: Staged, out_dir: Path, unchanged: list[str], moved: list[tuple[str, str, tuple]],
-                first: FirstPaths, writer: StagingWriter, stats: Counter) -> None:
+def _carry_over(staged: Staged, unchanged: list[str], moved: list[tuple[str, str, tuple]], first: FirstPaths,
+                writer: StagingWriter, stats: Counter) -> None:
     """Rows of unchanged files, and of files whose bytes were staged under another path, go to the
     new files first, in path order, each a copy (``duplicate_of``) of the first path its bytes are
     at now (a first copy deleted since, its next copy is the first); their cells, and only theirs,
-    are copied once per report."""
-    reports = staged.reports.filter(pc.is_in(staged.reports.column("source_path"), pa.array(sorted(unchanged), pa.string())))
-    carried = pa.concat_tables([reports, *(staged.moved_row(rid, rel, st) for rel, rid, st in moved)])
-    carried = carried.take(pc.sort_indices(carried, [("source_path", "ascending")]))
-    first.add((rid, path) for rid, path in zip(carried.column("report_id").to_pylist(),
-                                               carried.column("source_path").to_pylist()) if rid)
+    are copied once per report, streamed from the staged files."""
+    carried = staged.carried(unchanged, moved)
+    first.add((rid, path) for rid, path in carried.select("report_id", "source_path").iter_rows() if rid)
     carried = as_copies(carried, first)
     writer.write("reports", carried)
     _count(stats, carried)
-    carried_ids = {rid for rid in carried.column("report_id").to_pylist() if rid}
-    for name in STAGED_FILES[1:]:
-        for table in carried_batches(out_dir, name, "report_id", carried_ids):
-            writer.write(name, table)
+    carried_ids = [rid for rid in carried["report_id"].unique().to_list() if rid]
+    for name in STAGED_FILES[1:] if carried_ids else ():
+        writer.write(name, staged.cells(name, carried_ids))
 
 
-def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
+def _recounted(stats: Counter, before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
     """``after``, with the summary's count of copies as it has them."""
-    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
-    stats["warning:duplicate_of"] += count(after) - count(before)
+    stats["warning:duplicate_of"] += _copies(after) - _copies(before)
     return after
 
 
-def _recounted(stats: Counter, before: pa.Table, after: pa.Table) -> pa.Table:
-    """``after``, with the summary's count of copies as it has them."""
-    count = lambda t: sum(w.startswith("duplicate_of:") for ws in t.column("warnings").to_pylist() for w in ws)
-    stats["warning:duplicate_of"] += count(after) - count(before)
-    return after
+def _copies(reports: pl.DataFrame) -> int:
+    return reports["warnings"].list.eval(pl.element().str.starts_with("duplicate_of:")).list.sum().sum()
 
 
-def _count(stats: Counter, reports: pa.Table) -> None:
-    stats["files"] += reports.num_rows
-    stats.update(f"format:{f}" for f in reports.column("source_format").to_pylist())
-    stats["ocr_pages"] += pc.sum(reports.column("ocr_pages")).as_py() or 0
-    stats.update(f"status:{s}" for s in reports.column("status").to_pylist())
-    stats.update(f"warning:{w.split(':')[0]}" for ws in reports.column("warnings").to_pylist() for w in ws)
+def _count(stats: Counter, reports: pl.DataFrame) -> None:
+    stats["files"] += reports.height
+    stats.update(f"format:{f}" for f in reports["source_format"].to_list())
+    stats["ocr_pages"] += reports["ocr_pages"].sum()
+    stats.update(f"status:{s}" for s in reports["status"].to_list())
+    stats.update(f"warning:{w.split(':')[0]}" for w in reports["warnings"].explode().drop_nulls().to_list())
 
 
 def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
@@ -342,8 +338,8 @@ def summary(stats: Counter, seconds: float, out_dir: Path) -> str:
 
 
 def reason(e: OSError) -> str:
-    """An OS error in a few words (Arrow's say ``[errno 28]`` in a sentence of their own)."""
-    code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e))), None)
+    """An OS error in a few words (Polars' say ``(os error 28)`` in a sentence of their own)."""
+    code = e.errno or next((int(m) for m in re.findall(r"\(os error (\d+)\)", str(e))), None)
     words = os.strerror(code) if code else str(e)
     return f"{words} ({e.filename})" if e.filename else words
 

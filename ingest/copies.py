@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
 
 from .files import TemporaryDatabase
 
@@ -45,37 +44,30 @@ class FirstPaths(TemporaryDatabase):
         return found
 
 
-def as_copies(reports: pa.Table, first: FirstPaths) -> pa.Table:
+def as_copies(reports: pl.DataFrame, first: FirstPaths) -> pl.DataFrame:
     """The reports with ``duplicate_of`` as the index says now: on every row whose path is not its
     bytes' first path, naming that path; on no other row."""
-    ids, paths = reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()
-    firsts = first.of(rid for rid in ids if rid)
-    warnings = reports.column("warnings").to_pylist()
-    renamed = []
-    for rid, path, ws in zip(ids, paths, warnings):
-        kept = [w for w in ws if not w.startswith(DUPLICATE)]
-        if rid and firsts.get(rid, path) != path:
-            kept.append(DUPLICATE + firsts[rid])
-        renamed.append(kept)
-    if renamed == warnings:
-        return reports
-    i = reports.schema.get_field_index("warnings")
-    return reports.set_column(i, "warnings", pa.array(renamed, reports.schema.field("warnings").type))
+    firsts = first.of(rid for rid in reports["report_id"].unique().to_list() if rid)
+    first_path = pl.col("report_id").replace_strict(firsts, default=None, return_dtype=pl.String)
+    kept = pl.col("warnings").list.filter(~pl.element().str.starts_with(DUPLICATE))
+    copy_of = (first_path != pl.col("source_path")).fill_null(False)
+    return reports.with_columns(pl.when(copy_of).then(kept.list.concat(pl.concat_list(DUPLICATE + first_path)))
+                                .otherwise(kept).alias("warnings"))
 
 
-def drop_earlier_copies(tables: dict[str, pa.Table], first: FirstPaths) -> dict[str, pa.Table]:
+def drop_earlier_copies(tables: dict[str, pl.DataFrame], first: FirstPaths) -> dict[str, pl.DataFrame]:
     """A chunk's files whose bytes earlier rows already staged keep their row, naming the first
     path; their cells are staged once, with those rows."""
     reports = tables["reports"]
-    ids, paths = reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()
-    known = first.of(rid for rid in ids if rid)
-    first.add((rid, path) for rid, path in zip(ids, paths) if rid)
+    pairs = [(rid, path) for rid, path in reports.select("report_id", "source_path").iter_rows() if rid]
+    known = first.of(rid for rid, _ in pairs)
+    first.add(pairs)
     if not known:
         return tables
-    first.reordered |= any(rid in known and path < known[rid] for rid, path in zip(ids, paths))
+    first.reordered |= any(rid in known and path < known[rid] for rid, path in pairs)
     out = {"reports": as_copies(reports, first)}
-    copied = pa.array(sorted(known), pa.string())
+    copied = ~pl.col("report_id").is_in(list(known)).fill_null(False)
     for name, table in tables.items():
         if name != "reports":
-            out[name] = table.filter(pc.invert(pc.is_in(table.column("report_id"), copied)))
+            out[name] = table.filter(copied)
     return out

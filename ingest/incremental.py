@@ -9,13 +9,10 @@ their parse is reused too.
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import polars as pl
 
 from .form import seeds_dir
 from .staging import STAGED_FILES, run_ids
@@ -39,63 +36,70 @@ def ingest_version(manifest_digest: str = "", max_bytes: int = 0, seconds: float
     return h.hexdigest()[:12]
 
 
-@dataclass
-class Staged:
-    """The rows a previous run of this same ingest version left in the staging folder."""
+# the suffix that chooses a path's reader, lower case, as os.path.splitext gives it (dots that
+# begin the name are not one: ".txt" has none)
+SUFFIX = pl.col("source_path").str.extract(r"(?:^|/)\.*[^./][^/]*(\.[^./]*)$").str.to_lowercase().fill_null("")
 
-    reports: pa.Table
-    by_path: dict[str, tuple] = field(default_factory=dict)  # path → (report_id, size, mtime_ns, ctime_ns, inode)
-    # (report_id, suffix) → the first row staging those bytes read by that suffix's reader
-    by_id: dict[tuple[str, str], int] = field(default_factory=dict)
+
+class Staged:
+    """The rows a previous run of this same ingest version left in the staging folder; what is
+    unchanged, and what holds the bytes of a file that changed, are joins against them."""
+
+    def __init__(self, out_dir: Path, version: str):
+        self.out = out_dir
+        self.reports = pl.scan_parquet(out_dir / "reports.parquet").filter(pl.col("ingest_version") == version)
+        files = self.reports.select("source_path", "report_id", *STAMP).with_columns(suffix=SUFFIX).collect()
+        self.rows, self.paths = files.height, files["source_path"].n_unique()
+        self._stamps = files.drop("report_id", "suffix").unique("source_path", keep="last").with_columns(staged=pl.lit(True))
+        self._ids = files.select("report_id", "suffix").unique().with_columns(staged=pl.lit(True))
 
     @classmethod
     def load(cls, out_dir: Path, version: str) -> "Staged | None":
         if not all((out_dir / f"{name}.parquet").exists() for name in STAGED_FILES):
             return None
         try:
-            if len(run_ids(out_dir)) != 1 or None in run_ids(out_dir):  # files of different runs
+            if len(ids := run_ids(out_dir)) != 1 or None in ids:  # files of different runs
                 return None
-            reports = pq.read_table(out_dir / "reports.parquet")
-        except (OSError, pa.ArrowInvalid):
+            if not {"ingest_version", "ctime_ns", "inode"} <= set(pl.read_parquet_schema(out_dir / "reports.parquet")):
+                return None
+            return cls(out_dir, version)
+        except (OSError, pl.exceptions.PolarsError):
             return None
-        if not {"ingest_version", "ctime_ns", "inode"} <= set(reports.column_names):
-            return None
-        reports = reports.filter(pc.equal(reports.column("ingest_version"), version))
-        staged = cls(reports)
-        columns = [reports.column(c).to_pylist() for c in ("source_path", "report_id", *STAMP)]
-        for i, (path, rid, *file_stamp) in enumerate(zip(*columns)):
-            staged.by_path[path] = (rid, *file_stamp)
-            staged.by_id.setdefault((rid, _suffix(path)), i)
-        return staged
 
-    def holds(self, report_id: str | None, rel: str) -> bool:
-        """Whether these bytes are staged as a file of ``rel``'s suffix (a .doc copy of a staged
+    def unchanged(self, rels: Sequence[str], stamps: Sequence[tuple]) -> list[bool]:
+        """Whether each file is staged as it is now: the same path, size, times and inode (a
+        time that is null, here or there, never matches)."""
+        now = pl.DataFrame([rels, *zip(*stamps)] if stamps else None, schema=self._stamps.drop("staged").schema,
+                           orient="col")
+        return self._marked(now, self._stamps, ["source_path", *STAMP])
+
+    def holds(self, ids: Sequence[str | None], rels: Sequence[str]) -> list[bool]:
+        """Whether each file's bytes are staged as a file of its suffix (a .doc copy of a staged
         .txt is not: a full run reads it as a .doc)."""
-        return (report_id, _suffix(rel)) in self.by_id
+        now = pl.DataFrame({"report_id": ids, "source_path": rels}, schema={"report_id": pl.String, "source_path": pl.String})
+        return self._marked(now.with_columns(suffix=SUFFIX).drop("source_path"), self._ids, ["report_id", "suffix"])
 
-    def unchanged(self, rel: str, file_stamp: tuple) -> bool:
-        staged = self.by_path.get(rel)
-        return staged is not None and None not in staged[2:4] and staged[1:] == file_stamp
+    @staticmethod
+    def _marked(now: pl.DataFrame, staged: pl.DataFrame, keys: list[str]) -> list[bool]:
+        return (now.join(staged, on=keys, how="left", maintain_order="left")["staged"]
+                .fill_null(False).to_list())
 
-    def moved_row(self, report_id: str, rel: str, file_stamp: tuple) -> pa.Table:
-        """The staged row of these bytes, for the path (and file) they are at now."""
-        row = self.reports.slice(self.by_id[(report_id, _suffix(rel))], 1)
-        for name, value in (("source_path", rel), *zip(STAMP, file_stamp)):
-            i = row.schema.get_field_index(name)
-            row = row.set_column(i, name, pa.array([value], row.schema.field(name).type))
-        warnings = [w for w in row.column("warnings")[0].as_py() if not w.startswith("duplicate_of:")]
-        i = row.schema.get_field_index("warnings")
-        return row.set_column(i, "warnings", pa.array([warnings], row.schema.field("warnings").type))
+    def carried(self, unchanged: list[str], moved: list[tuple[str, str, tuple]]) -> pl.DataFrame:
+        """The staged rows of ``unchanged`` paths, and for each ``moved`` (path, report_id, stamp)
+        the first staged row of its bytes read by its suffix's reader, at the path (and file)
+        they are at now, not a copy of anything yet; in path order."""
+        columns = self.reports.collect_schema().names()
+        kept = self.reports.filter(pl.col("source_path").is_in(unchanged))
+        firsts = (self.reports.with_columns(suffix=SUFFIX).drop("source_path", *STAMP)
+                  .unique(["report_id", "suffix"], keep="first", maintain_order=True))
+        now = pl.LazyFrame([[m[0] for m in moved], [m[1] for m in moved], *zip(*(m[2] for m in moved))] if moved else None,
+                           schema={"source_path": pl.String, "report_id": pl.String,
+                                   **{c: self._stamps.schema[c] for c in STAMP}}, orient="col")
+        moved_rows = (now.with_columns(suffix=SUFFIX).join(firsts, on=["report_id", "suffix"], maintain_order="left")
+                      .with_columns(pl.col("warnings").list.filter(~pl.element().str.starts_with("duplicate_of:")))
+                      .select(columns))
+        return pl.concat([kept, moved_rows]).sort("source_path").collect()
 
-
-def _suffix(rel: str) -> str:
-    return os.path.splitext(rel)[1].lower()
-
-
-def carried_batches(out_dir: Path, name: str, column: str, keep: set[str]):
-    """Batches of a staged file whose ``column`` is in ``keep``, in staged order."""
-    wanted = pa.array(sorted(keep), pa.string())
-    for batch in pq.ParquetFile(out_dir / f"{name}.parquet").iter_batches(batch_size=200_000):
-        kept = batch.filter(pc.is_in(batch.column(column), wanted))
-        if kept.num_rows:
-            yield pa.Table.from_batches([kept])
+    def cells(self, name: str, ids: list[str]) -> pl.LazyFrame:
+        """The rows of a staged file of cells whose report_id is one of ``ids``, in staged order."""
+        return pl.scan_parquet(self.out / f"{name}.parquet").filter(pl.col("report_id").is_in(ids))

@@ -1,5 +1,5 @@
 """The command line's options (``python -m ingest --help``). Light to import: help and a usage
-error answer before the reader and the Parquet writer load (pyarrow, numpy, pypdfium2: ½ s)."""
+error answer before the reader and the Parquet writer load (Polars, numpy, pypdfium2: ½ s)."""
 from __future__ import annotations
 
 import argparse

@@ -13,8 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import polars as pl
 
 from .form import Form
 from .parse import ParsedReport
@@ -22,52 +21,56 @@ from .parse import ParsedReport
 BATCH_REPORTS = 2000
 LOCK_FILE = ".gia-staging.lock"  # held by the one ingest writing the folder, and by publish while it copies it
 
-REPORTS = pa.schema([  # the contract's columns, then provenance
-    ("report_id", pa.string()), ("source_path", pa.string()), ("source_format", pa.string()),
-    ("title", pa.string()), ("agency", pa.string()), ("report_year", pa.int16()), ("layout", pa.string()),
-    ("applications_layout", pa.string()),
-    ("read_path", pa.string()),  # fast | full: which reader read the tables (ingest/fast.py); null: not read
-    ("published_at", pa.date32()), ("info_fee_yuan", pa.float64()), ("status", pa.string()),
-    ("warnings", pa.list_(pa.string())), ("encoding", pa.string()), ("size_bytes", pa.int64()),
-    ("mtime_ns", pa.int64()), ("ingest_version", pa.string()),
-    ("contact_address", pa.string()), ("ocr_pages", pa.int16()), ("info_fee_fen", pa.int64()), ("ctime_ns", pa.int64()),
-    ("inode", pa.uint64()),
+REPORTS = pl.Schema([  # the contract's columns, then provenance
+    ("report_id", pl.String), ("source_path", pl.String), ("source_format", pl.String),
+    ("title", pl.String), ("agency", pl.String), ("report_year", pl.Int16), ("layout", pl.String),
+    ("applications_layout", pl.String),
+    ("read_path", pl.String),  # fast | full: which reader read the tables (ingest/fast.py); null: not read
+    ("published_at", pl.Date), ("info_fee_yuan", pl.Float64), ("status", pl.String),
+    ("warnings", pl.List(pl.String)), ("encoding", pl.String), ("size_bytes", pl.Int64),
+    ("mtime_ns", pl.Int64), ("ingest_version", pl.String),
+    ("contact_address", pl.String), ("ocr_pages", pl.Int16), ("info_fee_fen", pl.Int64), ("ctime_ns", pl.Int64),
+    ("inode", pl.UInt64),
 ])
-PLACE = pa.schema([  # where the agency sits (ingest/agency.py)
-    ("division_code", pa.string()), ("division_status", pa.string()), ("division_source", pa.string()),
-    ("division_candidates", pa.list_(pa.string())), ("township", pa.string()), ("agency_level", pa.string()),
-    ("agency_kind", pa.string()), ("agency_key", pa.string()), ("division_vintage", pa.string()),
+PLACE = pl.Schema([  # where the agency sits (ingest/agency.py)
+    ("division_code", pl.String), ("division_status", pl.String), ("division_source", pl.String),
+    ("division_candidates", pl.List(pl.String)), ("township", pl.String), ("agency_level", pl.String),
+    ("agency_kind", pl.String), ("agency_key", pl.String), ("division_vintage", pl.String),
 ])
-APPLICATIONS = pa.schema([
-    ("report_id", pa.string()), ("row_code", pa.string()), ("applicant_type", pa.string()),
-    ("value", pa.int64()), ("raw", pa.string()), ("source_line", pa.int32()), ("source_page", pa.int16()),
+APPLICATIONS = pl.Schema([
+    ("report_id", pl.String), ("row_code", pl.String), ("applicant_type", pl.String),
+    ("value", pl.Int64), ("raw", pl.String), ("source_line", pl.Int32), ("source_page", pl.Int16),
 ])
-REVIEWS = pa.schema([
-    ("report_id", pa.string()), ("cell", pa.string()), ("value", pa.int64()), ("raw", pa.string()),
-    ("source_line", pa.int32()), ("source_page", pa.int16()),
+REVIEWS = pl.Schema([
+    ("report_id", pl.String), ("cell", pl.String), ("value", pl.Int64), ("raw", pl.String),
+    ("source_line", pl.Int32), ("source_page", pl.Int16),
 ])
-PROACTIVE = pa.schema([
-    ("report_id", pa.string()), ("measure", pa.string()), ("value", pa.float64()), ("raw", pa.string()),
-    ("source_line", pa.int32()), ("source_page", pa.int16()),
+PROACTIVE = pl.Schema([
+    ("report_id", pl.String), ("measure", pl.String), ("value", pl.Float64), ("raw", pl.String),
+    ("source_line", pl.Int32), ("source_page", pl.Int16),
 ])
-STATEMENTS = pa.schema([  # numbers the prose states (ingest/statements.py)
-    ("report_id", pa.string()), ("statement", pa.string()), ("value", pa.int64()), ("raw", pa.string()),
-    ("source_line", pa.int32()), ("source_page", pa.int16()),
+STATEMENTS = pl.Schema([  # numbers the prose states (ingest/statements.py)
+    ("report_id", pl.String), ("statement", pl.String), ("value", pl.Int64), ("raw", pl.String),
+    ("source_line", pl.Int32), ("source_page", pl.Int16),
 ])
 
 
 def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], form: Form,
-              extra_columns: list[str], with_cells: list[bool], version: str) -> dict[str, pa.Table]:
-    """ParsedReports → the four staging tables. A report without a layout has no cells, and
-    neither has one whose ``with_cells`` is False (a copy of bytes staged under another path)."""
-    cols: dict[str, dict[str, list]] = {name: {f.name: [] for f in schema}
-                                         for name, schema in schemas(extra_columns).items()}
+              extra_columns: list[str], with_cells: list[bool], version: str) -> dict[str, pl.DataFrame]:
+    """ParsedReports → the staging tables. A report without a layout has no cells, and neither
+    has one whose ``with_cells`` is False (a copy of bytes staged under another path). Built in
+    the worker processes, forked from a run that may already have used Polars' thread pool: only
+    building a frame from Python values and pickling it, which run on the calling thread, may
+    happen here (an operation that goes to the pool waits for threads a forked child does not
+    have; tests/test_staging.py)."""
+    tables = schemas(extra_columns)
+    cols: dict[str, dict[str, list]] = {name: {column: [] for column in schema} for name, schema in tables.items()}
     r = cols["reports"]
     applicants = form.applicants
     for rep, extra, cells_wanted in zip(reports, extras, with_cells):
-        for name in REPORTS.names:
+        for name in REPORTS:
             r[name].append(version if name == "ingest_version" else getattr(rep, name))
-        for name in PLACE.names:
+        for name in PLACE:
             r[name].append(getattr(rep.place, name))
         for name in extra_columns:
             r[name].append(extra.get(name))
@@ -94,7 +97,7 @@ def to_tables(reports: list[ParsedReport], extras: list[dict[str, str | None]], 
             t["raw"].extend(c.raw for c in by_code.values())
             t["source_line"].extend(c.line for c in by_code.values())
             t["source_page"].extend(c.page for c in by_code.values())
-    return {name: pa.table(c, schema=schemas(extra_columns)[name]) for name, c in cols.items()}
+    return {name: pl.DataFrame(c, schema=tables[name], strict=True) for name, c in cols.items()}
 
 
 def add_statements(columns: dict[str, list], rep: ParsedReport) -> None:
@@ -104,15 +107,13 @@ def add_statements(columns: dict[str, list], rep: ParsedReport) -> None:
             columns[name].append(value)
 
 
-def schemas(extra_columns: list[str] = ()) -> dict[str, pa.Schema]:
-    reports = pa.schema([*REPORTS, *PLACE])
-    for name in extra_columns:
-        reports = reports.append(pa.field(name, pa.string()))
+def schemas(extra_columns: list[str] = ()) -> dict[str, pl.Schema]:
+    reports = pl.Schema({**REPORTS, **PLACE, **{name: pl.String for name in extra_columns}})
     return {"reports": reports, "applications": APPLICATIONS, "reviews": REVIEWS, "proactive": PROACTIVE,
             "statements": STATEMENTS}
 
 
-RUN_KEY = b"gia_run"
+RUN_KEY = "gia_run"
 STAGED_FILES = ("reports", "applications", "reviews", "proactive", "statements")
 
 
@@ -126,10 +127,17 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def run_ids(out_dir: Path) -> set[bytes | None]:
-    """The run fingerprints the staged files carry: one when they were written by one complete run."""
-    return {(pq.ParquetFile(out_dir / f"{name}.parquet").metadata.metadata or {}).get(RUN_KEY)
-            for name in STAGED_FILES}
+def run_ids(out_dir: Path) -> set[str | None]:
+    """The run fingerprints the staged files carry: one when they were written by one complete
+    run (a file that is not Parquet, cut short, carries none)."""
+    return {_run_id(out_dir / f"{name}.parquet") for name in STAGED_FILES}
+
+
+def _run_id(path: Path) -> str | None:
+    try:
+        return pl.read_parquet_metadata(path).get(RUN_KEY)
+    except pl.exceptions.ComputeError:
+        return None
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -145,43 +153,34 @@ def exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _abandon(writer: pq.ParquetWriter) -> None:
-    """Close a writer whose file is thrown away, whatever happens (a full disk fails its close,
-    and its finaliser would try, and fail, again)."""
-    if writer.is_open:
-        try:
-            writer.close()
-        except OSError:
-            writer.is_open = False
-            if writer.file_handle is not None:
-                writer.file_handle.close()
-
-
 class MixedStaging(OSError):
     """Renaming the new files in failed part way: the folder holds files of two runs (their
     fingerprints tell; the next ingest redoes them, publish refuses them)."""
 
 
 class StagingWriter:
-    """Context manager: ``add()`` tables; row groups of about BATCH_REPORTS reports. The new set is
-    written into a folder beside the staging folder and the two folders are swapped in one step
-    on a clean exit: the staging folder always holds one run's complete set (where the system
-    cannot swap folders, the four files are renamed in, and their shared fingerprint tells a set
-    cut short by a kill). A staging folder that is a mount point gets the new set inside it (a
-    rename across devices fails), and the files are renamed in. Any failure before that (a full
-    disk, a read-only folder) leaves the last staging as it was."""
+    """Context manager: ``add()`` tables, ``write()`` rows carried over. Rows go to disk in parts
+    of about BATCH_REPORTS reports (Arrow IPC files beside the new set: Polars writes a Parquet
+    file whole, it cannot add row groups to one), and each staging file is written from its
+    parts in one streaming pass at the end, with the run's fingerprint. The new set is written
+    into a folder beside the staging folder and the two folders are swapped in one step on a
+    clean exit: the staging folder always holds one run's complete set (where the system cannot
+    swap folders, the files are renamed in, and their shared fingerprint tells a set cut short
+    by a kill). A staging folder that is a mount point gets the new set inside it (a rename
+    across devices fails), and the files are renamed in. Any failure before that (a full disk,
+    a read-only folder) leaves the last staging as it was."""
 
     def __init__(self, out_dir: str | os.PathLike, extra_columns: list[str] = ()):
         self.out = Path(out_dir)
         self.schemas = schemas(list(extra_columns))
-        # a fingerprint of what the run wrote, in all four files: files of different runs disagree,
+        # a fingerprint of what the run wrote, in all the files: files of different runs disagree,
         # and the same input gives the same bytes
         self._fingerprint = hashlib.sha256()
-        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.schemas}
-        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._buffers: dict[str, list[pl.DataFrame]] = {name: [] for name in self.schemas}
+        self._parts: dict[str, list[Path]] = {name: [] for name in self.schemas}
         self._pending = 0
         self.next = self.out.parent / f".{self.out.name}.next-{os.getpid()}"
-        self.fix_reports = None  # a function of a batch of written reports, applied once all are (see copies)
+        self.fix_reports = None  # a function of a part of written reports, applied once all are (see copies)
 
     def __enter__(self) -> "StagingWriter":
         self.out.mkdir(parents=True, exist_ok=True)
@@ -194,36 +193,38 @@ class StagingWriter:
         self.next.mkdir()
         return self
 
-    def _remember(self, reports: pa.Table) -> None:
-        for rid, path in zip(reports.column("report_id").to_pylist(), reports.column("source_path").to_pylist()):
+    def _remember(self, reports: pl.DataFrame) -> None:
+        for rid, path in reports.select("report_id", "source_path").iter_rows():
             self._fingerprint.update(f"{rid}\t{path}\n".encode())
 
-    def _writer(self, name: str) -> pq.ParquetWriter:
-        if name not in self._writers:
-            self._writers[name] = pq.ParquetWriter(self.next / f"{name}.parquet", self.schemas[name], compression="zstd")
-        return self._writers[name]
+    def _part(self, name: str, rows: pl.LazyFrame) -> None:
+        path = self.next / f".{name}.{len(self._parts[name]):06d}.arrow"
+        rows.sink_ipc(path, compression="lz4")
+        self._parts[name].append(path)
 
-    def write(self, name: str, table: pa.Table) -> None:
-        """Rows straight to the file (carried over from a previous run: before anything added)."""
+    def write(self, name: str, rows: pl.DataFrame | pl.LazyFrame) -> None:
+        """Rows straight to disk (carried over from a previous run: before anything added); a
+        LazyFrame (the cells of a staged file) streams there."""
+        if isinstance(rows, pl.DataFrame) and not rows.height:
+            return
         if name == "reports":
-            self._remember(table)
-        if table.num_rows:
-            self._writer(name).write_table(table.select(self.schemas[name].names).cast(self.schemas[name]))
+            self._remember(rows)
+        schema = self.schemas[name]
+        self._part(name, rows.lazy().select(schema.names()).cast(dict(schema)))
 
-    def add(self, tables: dict[str, pa.Table]) -> None:
+    def add(self, tables: dict[str, pl.DataFrame]) -> None:
         self._remember(tables["reports"])
         for name, table in tables.items():
             self._buffers[name].append(table)
-        self._pending += tables["reports"].num_rows
+        self._pending += tables["reports"].height
         if self._pending >= BATCH_REPORTS:
             self.flush()
 
     def flush(self) -> None:
         for name, parts in self._buffers.items():
-            writer = self._writer(name)
-            table = pa.concat_tables(parts) if parts else self.schemas[name].empty_table()
-            if table.num_rows:
-                writer.write_table(table)
+            rows = [part for part in parts if part.height]
+            if rows:
+                self._part(name, pl.concat(rows).lazy())
             parts.clear()
         self._pending = 0
 
@@ -231,31 +232,21 @@ class StagingWriter:
         try:
             if exc_type is None:
                 self.flush()
-                for w in self._writers.values():
-                    w.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
-                for w in self._writers.values():
-                    w.close()
                 if self.fix_reports is not None:
-                    self._rewrite("reports", self.fix_reports)
+                    for path in self._parts["reports"]:
+                        fixed = path.with_suffix(".fixed")
+                        self.fix_reports(pl.read_ipc(path)).write_ipc(fixed, compression="lz4")
+                        os.replace(fixed, path)
+                run = {RUN_KEY: self._fingerprint.hexdigest()[:16]}
+                for name, schema in self.schemas.items():
+                    parts = self._parts[name]
+                    rows = pl.scan_ipc(parts) if parts else pl.LazyFrame(schema=schema)
+                    rows.sink_parquet(self.next / f"{name}.parquet", compression="zstd", metadata=run)
+                    for path in parts:
+                        path.unlink()
                 self._commit()
         finally:
-            for w in self._writers.values():
-                _abandon(w)
             shutil.rmtree(self.next, ignore_errors=True)
-
-    def _rewrite(self, name: str, fix) -> None:
-        """The written file again, each row group through ``fix`` (its fingerprint kept)."""
-        path = self.next / f"{name}.parquet"
-        if not path.exists():
-            return
-        written = pq.ParquetFile(path)
-        fixed = path.with_suffix(".fixed")
-        with pq.ParquetWriter(fixed, self.schemas[name], compression="zstd") as writer:
-            for group in range(written.num_row_groups):
-                writer.write_table(fix(written.read_row_group(group)))
-            writer.add_key_value_metadata({RUN_KEY: self._fingerprint.hexdigest()[:16].encode()})
-        written.close()
-        os.replace(fixed, path)
 
     def _commit(self) -> None:
         """The new set in place of the old, in one step where the folder holds only staging files."""

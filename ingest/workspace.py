@@ -67,9 +67,9 @@ def _run_ids(staging: Path) -> list[str] | None:
     try:
         from .staging import run_ids
         ids = run_ids(staging)
-    except (ImportError, OSError, ValueError):  # no pyarrow (clean without the venv), no staging
+    except (ImportError, OSError):  # no Polars (clean without the venv), no staging
         return None
-    return sorted(i.decode() for i in ids if i) if None not in ids else None
+    return sorted(i for i in ids if i) if None not in ids else None
 
 
 def _note() -> dict:

@@ -4,7 +4,7 @@ import sys
 
 from conftest import ENV, ROOT
 
-HEAVY = ("pyarrow", "numpy", "pypdfium2", "tqdm", "pandas", "ingest.cli", "ingest.parse")
+HEAVY = ("polars", "pyarrow", "numpy", "pypdfium2", "tqdm", "pandas", "ingest.cli", "ingest.parse")
 
 
 def test_help_loads_nothing_heavy():

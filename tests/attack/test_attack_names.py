@@ -159,7 +159,7 @@ def test_every_staged_column_is_one_a_manifest_column_cannot_take():
     import re
     from ingest.manifest import FIELDS, RESERVED
     from ingest.staging import schemas
-    staged = set(schemas()["reports"].names)
+    staged = set(schemas()["reports"])
     assert staged <= set(RESERVED) | set(FIELDS)
     macro = (ROOT / "macros" / "manifest_columns.sql").read_text(encoding="utf-8")
     listed = set(re.findall(r"'(\w+)'", macro.split("staging_report_columns")[1].split("endmacro")[0]))
