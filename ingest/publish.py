@@ -67,6 +67,9 @@ def publish(warehouse: Path, staging: Path, dbt_args: list[str] = (), dbt: str |
     except OSError as e:  # a full disk, a read-only folder …: one line, and what stands
         print(f"publish: {reason(e)}; {warehouse} is unchanged", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the build (and its dbt) gone, the file never half-replaced
+        print(f"publish: interrupted; {warehouse} is the last complete build", file=sys.stderr)
+        return 130
     except duckdb.Error as e:  # checking the new file (a full disk at its checkpoint)
         print(f"publish: the new build could not be checked: {str(e).splitlines()[0]}; {warehouse} is unchanged",
               file=sys.stderr)
@@ -111,6 +114,9 @@ def _dbt_build(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_ar
         return _run_dbt(dbt, built, snapshot, Path(scratch), dbt_args)
 
 
+DBT_GRACE_SECONDS = 1.0  # how long an interrupted publish lets its dbt stop on its own before killing it
+
+
 def _run_dbt(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args: list[str]) -> int:
     env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_PROFILES_DIR": str(ROOT), "GIA_WAREHOUSE": str(built),
            "GIA_STAGING_DIR": str(snapshot)}
@@ -119,14 +125,19 @@ def _run_dbt(dbt: str | None, built: Path, snapshot: Path, build: Path, dbt_args
     parent = os.getpid()
     proc = subprocess.Popen(command, cwd=ROOT, env=env, preexec_fn=lambda: _die_with_parent(parent))
     try:
-        return proc.wait()
+        while True:  # waited in steps: a Ctrl-C the kernel hands to another of publish's threads
+            try:  # (DuckDB's) is raised here only when the main thread runs, not from inside waitpid
+                return proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
     finally:
-        if proc.poll() is None:  # publish interrupted: its dbt goes too
-            proc.terminate()
+        if proc.poll() is None:  # publish interrupted: its dbt goes too, at once (the build is
+            proc.terminate()  # thrown away; dbt waits out its running model on SIGTERM, 10 s and more)
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=DBT_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 def _die_with_parent(parent: int) -> None:

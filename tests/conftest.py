@@ -32,6 +32,15 @@ def load_gold(name: str) -> dict:
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"}
 
 
+def running(process) -> bool:
+    """A process that has not exited (a zombie has: only its reaping is left)."""
+    import psutil
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def publish(staging: Path, warehouse: Path, timeout: float = 300):
     """``python -m ingest.publish`` in a child process, as a user runs it."""
     import subprocess

@@ -2,6 +2,7 @@
 never under another writer; readers of the old file undisturbed."""
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ import duckdb
 import psutil
 import pytest
 
-from conftest import ROOT, SAMPLE_COUNT, publish, warehouse_state
+from conftest import ROOT, SAMPLE_COUNT, publish, running, warehouse_state
 from ingest import locks
 from ingest.cli import run
 from ingest.staging import LOCK_FILE
@@ -120,6 +121,25 @@ def test_a_killed_publish_takes_its_dbt_with_it_and_the_next_cleans_up(own):
     done = publish(staging, warehouse)
     assert done.returncode == 0, done.stderr
     assert not list(warehouse.parent.glob(".gia.duckdb.build-*"))  # … the next one removes
+
+
+def test_ctrl_c_on_publish_ends_its_dbt_at_once_and_says_so_in_a_line(own):
+    staging, warehouse = own
+    before = warehouse_state(warehouse)
+    proc = subprocess.Popen([sys.executable, "-m", "ingest.publish", "--warehouse", str(warehouse), "--staging",
+                             str(staging), "--", "--quiet"], cwd=ROOT, env={**os.environ, "DO_NOT_TRACK": "1"},
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (dbt := psutil.Process(proc.pid).children(recursive=True)):
+        time.sleep(0.05)
+    assert dbt, "dbt did not start"
+    time.sleep(2)  # building
+    proc.send_signal(signal.SIGINT)  # to publish alone: the kernel may hand it to any of its threads
+    _, alive = psutil.wait_procs(dbt, timeout=5)  # at once: the rest of its build takes longer
+    assert not [p for p in alive if running(p)]
+    assert proc.wait(timeout=10) == 130
+    assert proc.stderr.read().strip().splitlines()[-1].startswith("publish: interrupted;")  # no traceback
+    assert warehouse_state(warehouse) == before
 
 
 def test_a_failed_build_keeps_the_last_good_warehouse(own, tmp_path):
