@@ -40,14 +40,15 @@ def text_document(text: str) -> Document:
     if looks_like_html(text):  # markdown carrying HTML: its tables read as HTML, its other tags blanks
         lines, numbers = _html_tables(lines)
         lines = [_TAG.sub(_blank, line) for line in lines]
-    rows = ("\t" in text and tab_rows(lines)) or (has_grid(text) and grid_lines(lines))
+    body = text.rstrip()  # blanks after the last line are no cells (a copy's padding)
+    rows = ("\t" in body and tab_rows(lines)) or (has_grid(text) and grid_lines(lines))
     width = len(load_form().applicants)
     if rows:  # a tab-separated or drawn table: a line of cells per row, blank cells kept
         lines = [line for line, _ in rows]
         numbers = [numbers[k] if numbers else k + 1 for _, k in rows]
     elif "|" in text and (filled := fill_blank_pipe_cells(lines, width)):
         lines = filled  # pipe rows: blank cells among the values, line for line
-    elif "   " in text and (filled := fill_blank_columns(lines, width)):
+    elif "   " in body and (filled := fill_blank_columns(lines, width)):
         lines = filled  # fixed-width rows: blank cells placed by their columns, line for line
     text = "\n".join(lines)
     if "]{" in text:  # pandoc's spans ([规章]{style="…14pt"}, nested): their text without the markup
