@@ -58,6 +58,8 @@ _SECOND_OF_TWO = re.compile(r"(?<![件起条宗\d])[及和与、或]\s*(?:提起
 _YEAR = re.compile(r"(\d{4}) ?年")
 _CLAUSE_END = re.compile(r"[,;。!?:()|\t]|、(?!\d)|\n\s*\n")
 _SENTENCE_END = re.compile(r"[。;!?]|\n\s*\n")
+_UNIT_NUMBER = re.compile(r"\d ?[件条起宗]")
+_BEFORE, _AFTER = 80, 40  # characters a shape may print before its number's unit, and after it
 _COMPILED = [(code, re.compile(shape), needs) for code, shapes in SHAPES.items() for shape, needs in shapes]
 
 
@@ -79,8 +81,9 @@ def read_statements(text: str, original: str, year: int | None) -> tuple[list[St
     """The statements of a document's normalised ``text`` (``original``: the same text as printed,
     character for character), for a report of statistics year ``year``; and warnings."""
     found: dict[str, list[Statement]] = {}
+    windows = _windows(text)
     for code, pattern, needs in _COMPILED:
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             if _accepted(text, m, code, needs, year):
                 line = text.count("\n", 0, m.start("n")) + 1
                 # the clause, from the line its keyword is on (a heading before it is not the clause)
@@ -96,6 +99,20 @@ def read_statements(text: str, original: str, year: int | None) -> tuple[list[St
         elif values:  # two different numbers for one thing: neither is trusted
             warnings.append(f"statement_conflict:{code}:{'/'.join(map(str, values))}")
     return statements, warnings
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Where statements can be: around each number printed with its unit (every shape ends in one,
+    or starts with one: 3 件结转下年度), windows wide enough for the longest shape, merged. The
+    shapes are searched there only (a text's tables print numbers without units: most of it)."""
+    out: list[tuple[int, int]] = []
+    for m in _UNIT_NUMBER.finditer(text):
+        lo, hi = max(0, m.start() - _BEFORE), min(len(text), m.end() + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _accepted(text: str, m: re.Match, code: str, needs: str | None, year: int | None) -> bool:
