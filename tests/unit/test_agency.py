@@ -82,13 +82,15 @@ def test_a_name_with_its_full_chain_is_placed_exactly_and_a_bare_one_never_wrong
     assert wrong == []
 
 
-def _seed_script():
+def _seed_script(name: str = "divisions_seed"):
+    """A scripts/ seed writer, skipped when the reference data it reads is not here."""
     import importlib.util
-    spec = importlib.util.spec_from_file_location("divisions_seed", seeds_dir().parent / "scripts" / "divisions_seed.py")
+    spec = importlib.util.spec_from_file_location(name, seeds_dir().parent / "scripts" / f"{name}.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    if not (script.AREACODES / "result.csv").exists():
-        pytest.skip(f"no areacodes at {script.AREACODES}")
+    source = script.AREACODES / "result.csv" if name == "divisions_seed" else script.TOWNSHIPS / "townships_2023.csv"
+    if not source.exists():
+        pytest.skip(f"no reference data at {source}")
     return script
 
 
@@ -144,11 +146,6 @@ def test_a_township_is_placed_by_the_township_list_only_where_one_county_holds_i
 
 
 def test_the_townships_seed_is_the_script_output():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("townships_seed", seeds_dir().parent / "scripts" / "townships_seed.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    if not (script.TOWNSHIPS / "townships_2023.csv").exists():
-        pytest.skip(f"no township list at {script.TOWNSHIPS}")
+    script = _seed_script("townships_seed")
     rows = script.seed_rows(script.read(script.TOWNSHIPS), seeds_dir())
     assert (seeds_dir() / "townships.csv").read_text(encoding="utf-8") == script.render(rows)
