@@ -138,7 +138,8 @@ def test_ctrl_c_on_publish_ends_its_dbt_at_once_and_says_so_in_a_line(own):
     _, alive = psutil.wait_procs(dbt, timeout=5)  # at once: the rest of its build takes longer
     assert not [p for p in alive if running(p)]
     assert proc.wait(timeout=10) == 130
-    assert proc.stderr.read().strip().splitlines()[-1].startswith("publish: interrupted;")  # no traceback
+    said = proc.stderr.read()  # (dbt's own children may still add their warnings to it)
+    assert "Traceback" not in said and any(line.startswith("publish: interrupted;") for line in said.splitlines())
     assert warehouse_state(warehouse) == before
 
 
