@@ -32,6 +32,16 @@ def load_gold(name: str) -> dict:
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "DO_NOT_TRACK": "1"}
 
 
+def five(tmp_path: Path) -> Path:
+    """A folder holding the five sample page texts printing pipe tables (000–004)."""
+    import shutil
+    raw = tmp_path / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for f in (ROOT / "samples" / "raw").glob("00[0-4]_*.txt"):
+        shutil.copy(f, raw)
+    return raw
+
+
 def running(process) -> bool:
     """A process that has not exited (a zombie has: only its reaping is left)."""
     import psutil

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ENV, staged_state
+from conftest import ENV, five, staged_state
 from ingest import cli
 from ingest.cli import run
 from ingest.parse import parse_report
@@ -23,13 +23,6 @@ PIPES = (SAMPLES / "000_b871b4d2c0ca5613.txt").read_text(encoding="utf-8")  # 20
 def rows(out: Path, name: str, columns: str = "*") -> list:
     return duckdb.sql(f"select {columns} from read_parquet('{out}/{name}.parquet') order by all").fetchall()
 
-
-def five(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for f in SAMPLES.glob("00[0-4]_*.txt"):
-        shutil.copy(f, raw)
-    return raw
 
 
 # --- numbers exactly as printed, or null ----------------------------------------------------------

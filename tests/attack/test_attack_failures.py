@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, ROOT, staged_state
+from conftest import ENV, ROOT, five, staged_state
 from ingest.cli import run
 from ingest.synth import write_corpus
 
-SAMPLES = ROOT / "samples" / "raw"
 PY = sys.executable
 
 
@@ -47,13 +46,6 @@ def digest(out: Path) -> str:
     return (f"{PY} -c \"import hashlib, sys; sys.path.insert(0, 'tests'); from conftest import staged_state; "
             f"from pathlib import Path; print('digest', hashlib.sha256(repr(staged_state(Path('{out}'))).encode()).hexdigest())\"")
 
-
-def five(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for f in SAMPLES.glob("00[0-4]_*.txt"):
-        shutil.copy(f, raw)
-    return raw
 
 
 @needs_mounts

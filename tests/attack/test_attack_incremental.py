@@ -6,20 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import staged_state
+from conftest import five, staged_state
 from ingest.cli import CHUNK_FILES, run
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "raw"
 PIPES = "000_b871b4d2c0ca5613.txt"  # 新收 12 (自然人), 总计 13
 
-
-def five(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for f in SAMPLES.glob("00[0-4]_*.txt"):
-        shutil.copy(f, raw)
-    return raw
 
 
 def equal_to_full(raw: Path, out: Path, tmp_path: Path, **kw) -> dict:

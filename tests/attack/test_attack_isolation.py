@@ -4,28 +4,19 @@ import ctypes
 import datetime as dt
 import io
 import os
-import shutil
 import time
 from pathlib import Path
 
 import duckdb
 import pypdfium2 as pdfium
 
-from conftest import staged_state
+from conftest import five, staged_state
 from ingest import cli
 from ingest.cli import run
 from pdfs import glyph_to, nested_forms
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "samples" / "raw"
 
-
-def five(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for f in SAMPLES.glob("00[0-4]_*.txt"):
-        shutil.copy(f, raw)
-    return raw
 
 
 def reports(out: Path) -> dict:

@@ -2,7 +2,6 @@
 counts that are not integers, amounts a float would round: null or kept out, with a warning."""
 import ctypes
 import io
-import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
