@@ -24,8 +24,8 @@ from functools import cache
 import numpy as np
 
 from . import boxes
-from .document import UNCERTAIN, Document, Unreadable, normalise
-from .pdf import NoTextLayer
+from .document import UNCERTAIN, Document, Unreadable
+from .pdf import NoTextLayer, paged_document
 
 DPI = 150  # scans are read at this resolution (the models see text lines ~30 px high)
 SURE = 0.9  # a number read with less confidence than this is UNCERTAIN
@@ -50,17 +50,8 @@ def image_document(raw: bytes, ocr: bool = True) -> Document:
     warnings = [f"ocr_pages_limit:{MAX_PAGES}/{len(images)}"] if len(images) > MAX_PAGES else []
     images = images[:MAX_PAGES]
     more_time(len(images))
-    lines, pages, source_lines = [], [], []
-    for number, image in enumerate(images, start=1):
-        page = page_text(image)
-        lines += page
-        pages += [number] * len(page)
-        source_lines += range(1, len(page) + 1)
-    if not any(line.strip() for line in lines):
-        raise NoTextLayer()
-    built = "\n".join(lines)
-    return Document(text=normalise(built), original=built, source_format="image", source_lines=source_lines,
-                    line_pages=pages, ocr_pages=len(images), warnings=warnings)
+    return paged_document([(number, page_text(image)) for number, image in enumerate(images, start=1)], "image",
+                          warnings, len(images))
 
 
 def image_pages(raw: bytes) -> list[np.ndarray]:

@@ -13,9 +13,9 @@ import posixpath
 import re
 
 from . import boxes
-from .document import Document, Unreadable, normalise
+from .document import Document, Unreadable
 from .package import local, open_zip, parse_xml, read_member
-from .pdf import NoTextLayer
+from .pdf import paged_document
 
 RULE = 0.9  # a path this thin (mm) is a line
 RULE_MIN = 2.0  # … and at least this long
@@ -34,24 +34,15 @@ def ofd_document(raw: bytes) -> Document:
     document = parse_xml(read_member(z, doc_root, "ofd"), "ofd")
     base = posixpath.dirname(doc_root)
     size = _page_size(document)
-    lines: list[str] = []
-    pages: list[int] = []
-    source_lines: list[int] = []
+    pages: list[tuple[int, list[str]]] = []
     page_refs = [e.get("BaseLoc") for e in document.iter() if local(e.tag) == "Page" and e.get("BaseLoc")]
     for number, loc in enumerate(page_refs[:MAX_PAGES], start=1):
         path = posixpath.normpath(posixpath.join(base, loc.lstrip("/"))) if not loc.startswith("/") else loc.lstrip("/")
         page = parse_xml(read_member(z, path, "ofd"), "ofd")
         height = _page_size(page) or size
         chars, rules = _page_objects(page, height[1] if height else 297.0)
-        text = boxes.page_lines(chars, rules)
-        lines += text
-        pages += [number] * len(text)
-        source_lines += range(1, len(text) + 1)
-    if not any(line.strip() for line in lines):
-        raise NoTextLayer()
-    built = "\n".join(lines)
-    return Document(text=normalise(built), original=built, source_format="ofd", source_lines=source_lines,
-                    line_pages=pages)
+        pages.append((number, boxes.page_lines(chars, rules)))
+    return paged_document(pages, "ofd", [])
 
 
 def _page_size(element) -> tuple[float, float] | None:

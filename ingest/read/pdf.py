@@ -60,25 +60,32 @@ def pdf_document(raw: bytes, ocr: bool = True) -> Document:
             read.update(_ocr_pages(pdf, scans, warnings))
     finally:
         pdf.close()
-    lines: list[str] = []
-    pages: list[int] = []
-    for number in sorted(read):
-        lines += read[number]
-        pages += [number + 1] * len(read[number])
-    if not any(line.strip() for line in lines):
-        raise NoTextLayer()
-    source_lines = []  # a PDF line's number is its line on its page
-    for i, page in enumerate(pages):
-        source_lines.append(source_lines[-1] + 1 if i and pages[i - 1] == page else 1)
     if invalid[0]:
         warnings.append(f"code_point_invalid:{invalid[0]}")
-    if pages and pages[-1] > MAX_PAGE:  # a page number is staged as int16
-        warnings.append(f"page_out_of_range:{pages[-1]}")
-        pages = [page if page <= MAX_PAGE else None for page in pages]
-    built = "\n".join(lines)
     ocr_pages = sum(n in read for n in scans)
-    return Document(text=normalise(built), original=built, source_format="scan" if ocr_pages else "pdf",
-                    source_lines=source_lines, line_pages=pages, ocr_pages=ocr_pages, warnings=warnings)
+    return paged_document([(number + 1, read[number]) for number in sorted(read)], "scan" if ocr_pages else "pdf",
+                          warnings, ocr_pages)
+
+
+def paged_document(pages: list[tuple[int, list[str]]], source_format: str, warnings: list[str],
+                   ocr_pages: int = 0) -> Document:
+    """A Document of pages' lines (page number, lines): each line knows its page and its line on
+    that page. NoTextLayer when no page printed anything."""
+    lines: list[str] = []
+    line_pages: list[int | None] = []
+    source_lines: list[int] = []
+    for number, page in pages:
+        lines += page
+        line_pages += [number] * len(page)
+        source_lines += range(1, len(page) + 1)
+    if not any(line.strip() for line in lines):
+        raise NoTextLayer()
+    if line_pages and line_pages[-1] > MAX_PAGE:  # a page number is staged as int16
+        warnings.append(f"page_out_of_range:{line_pages[-1]}")
+        line_pages = [page if page <= MAX_PAGE else None for page in line_pages]
+    built = "\n".join(lines)
+    return Document(text=normalise(built), original=built, source_format=source_format, source_lines=source_lines,
+                    line_pages=line_pages, ocr_pages=ocr_pages, warnings=warnings)
 
 
 def is_scan(page: pdfium.PdfPage) -> bool:
